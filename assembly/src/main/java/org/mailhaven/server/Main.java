@@ -1,0 +1,240 @@
+package org.mailhaven.server;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.james.container.spring.context.JamesServerApplicationContext;
+import org.apache.logging.log4j.LogManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanCreationException;
+
+/**
+ * Starts the James Spring server of this distribution.
+ *
+ * <p>Before James reads a single file, everything an administrator can get wrong is checked and
+ * reported in one line naming the file, line or setting (settings, XML syntax, class path order,
+ * free ports); first-start secrets (JMX admin password, TLS certificate) are created. Then the
+ * Spring context starts, and the server only counts as started once every listener accepts a
+ * connection. {@code bin/james} waits for exactly that ({@code var/run/james.ready}).
+ *
+ * <p>The working directory must be {@code bin/}: James resolves {@code file://conf/} and
+ * {@code file://var/} against the parent of the working directory.
+ */
+public final class Main {
+    private static final String SPRING_CONTEXT = "META-INF/org/apache/james/spring-server.xml";
+    /** Without root, demo mode moves ports below 1024 up by this much (25 becomes 10025). */
+    private static final int DEMO_PORT_OFFSET = 10000;
+    private static final Duration LISTENER_WAIT = Duration.ofSeconds(30);
+
+    private final Path home;
+    private final boolean demo;
+    private final PrintStream console = System.out;
+    private Logger logger;
+
+    private Main(Path home, boolean demo) {
+        this.home = home;
+        this.demo = demo;
+    }
+
+    public static void main(String[] args) {
+        boolean demo = List.of(args).contains("--demo");
+        Path home = Path.of(System.getProperty("mailhaven.home", "..")).toAbsolutePath().normalize();
+        try {
+            new Main(home, demo).run();
+        } catch (SettingsException e) {
+            fail(e.getMessage());
+        } catch (Exception e) {
+            fail(explain(e));
+        }
+    }
+
+    private static void fail(String reason) {
+        System.err.println("Mailhaven could not start: " + reason);
+        LoggerFactory.getLogger(Main.class).error("Startup failed: {}", reason);
+        LogManager.shutdown();
+        System.exit(1);
+    }
+
+    private void run() throws Exception {
+        checkWorkingDirectory();
+        InstanceLock lock = InstanceLock.acquire(home);
+        logger = LoggerFactory.getLogger(Main.class);
+
+        Settings settings = Settings.load(home, System.getenv());
+        if (demo && !isRoot() && anyPrivilegedPort(settings)) {
+            settings = settings.withPortOffset(DEMO_PORT_OFFSET);
+        }
+        String hostname = settings.hostname();
+        if (AdminCredentials.ensureExists(home)) {
+            logger.info("First start: generated the JMX administrator password in {}", AdminCredentials.PASSWORD_FILE);
+        }
+        ServerCertificate certificate = ServerCertificate.ensure(home, settings, hostname);
+        if (certificate.generated) {
+            logger.info("First start: generated a self-signed TLS certificate for {} in {}", hostname, certificate.keystore);
+        }
+        logger.info("TLS certificate {} SHA-256 fingerprint {} valid until {}",
+            certificate.subject(), certificate.fingerprint(), certificate.notAfter());
+        if (certificate.expiresSoon()) {
+            logger.warn("The TLS certificate expires on {}: replace {}", certificate.notAfter(), certificate.keystore);
+        }
+        certificate.publish();
+        settings.publish(hostname);
+        ConfigCheck.run(home);
+        PortCheck.run(settings);
+
+        JamesServerApplicationContext context = new JamesServerApplicationContext(new String[] {SPRING_CONTEXT});
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(context, lock), "mailhaven-shutdown"));
+        context.start();
+        awaitListeners(settings);
+
+        Duration startup = Duration.ofMillis(System.currentTimeMillis()
+            - ManagementFactory.getRuntimeMXBean().getStartTime());
+        String summary = summary(settings, hostname, certificate, startup);
+        logger.info("{}", summary);
+        console.print(summary);
+        if (demo) {
+            console.print(demoBanner(DemoAccount.ensure(context), settings));
+        }
+        lock.markReady(summary);
+    }
+
+    private void checkWorkingDirectory() throws SettingsException {
+        Path cwd = Path.of("").toAbsolutePath().normalize();
+        if (!cwd.equals(home.resolve("bin")) || !Files.isDirectory(home.resolve("conf"))) {
+            throw new SettingsException("the server must run with " + home.resolve("bin") + " as working directory"
+                + " and conf/ next to it (now: " + cwd + "); start it with bin/james");
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static boolean anyPrivilegedPort(Settings settings) {
+        for (Listener listener : Listener.values()) {
+            if (settings.port(listener) < 1024) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Spring returns before Netty's sockets necessarily accept: wait until each one does. */
+    private void awaitListeners(Settings settings) throws SettingsException, InterruptedException {
+        Instant deadline = Instant.now().plus(LISTENER_WAIT);
+        for (Listener listener : Listener.values()) {
+            if (!settings.enabled(listener)) {
+                continue;
+            }
+            InetSocketAddress target = new InetSocketAddress(connectableAddress(settings.address(listener)),
+                settings.port(listener));
+            while (!accepts(target)) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new SettingsException(listener.key + ": nothing accepts connections on " + target
+                        + " although the server started; see log/james.log");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static InetAddress connectableAddress(String bindAddress) {
+        try {
+            InetAddress address = InetAddress.getByName(bindAddress);
+            return address.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address;
+        } catch (IOException e) {
+            return InetAddress.getLoopbackAddress();
+        }
+    }
+
+    private static boolean accepts(InetSocketAddress target) {
+        try (Socket socket = new Socket()) {
+            socket.connect(target, 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private String summary(Settings settings, String hostname, ServerCertificate certificate, Duration startup) {
+        StringBuilder text = new StringBuilder();
+        text.append(String.format("Mailhaven %s started in %.1f s (pid %d) as %s%n", version(),
+            startup.toMillis() / 1000.0, ProcessHandle.current().pid(), hostname));
+        for (Listener listener : Listener.values()) {
+            if (settings.enabled(listener)) {
+                text.append(String.format("  %-32s %s%n", listener.description,
+                    Settings.bindSpec(settings.address(listener), settings.port(listener))));
+            }
+        }
+        text.append(String.format("  %-32s %s%n", "Administration (bin/james-cli)",
+            Settings.bindSpec(settings.jmxAddress(), settings.jmxPort())));
+        text.append(String.format("  TLS certificate %s, SHA-256 %s, valid until %s%n", certificate.subject(),
+            certificate.fingerprint(), LocalDate.ofInstant(certificate.notAfter(), ZoneOffset.UTC)));
+        text.append(String.format("  Logs in %s%n", home.resolve("log")));
+        return text.toString();
+    }
+
+    private static String demoBanner(String password, Settings settings) {
+        return String.format("%n  Demo account ready. Point any mail client at this machine:%n"
+                + "    user name  %s%n    password   %s%n"
+                + "    IMAP %d (STARTTLS) or %d (TLS), SMTP submission %d (STARTTLS) or %d (TLS)%n"
+                + "  The certificate is self-signed: accept it in your client once (compare the fingerprint above).%n"
+                + "  Press Ctrl-C to stop.%n%n",
+            DemoAccount.USER, password, settings.port(Listener.IMAP), settings.port(Listener.IMAPS),
+            settings.port(Listener.SUBMISSION), settings.port(Listener.SMTPS));
+    }
+
+    private void shutdown(JamesServerApplicationContext context, InstanceLock lock) {
+        try {
+            lock.markStopping();
+            logger.info("Stopping Mailhaven");
+            context.close();
+            logger.info("Mailhaven stopped");
+            lock.close();
+        } catch (IOException | RuntimeException e) {
+            logger.error("Error while stopping", e);
+        } finally {
+            LogManager.shutdown();
+        }
+    }
+
+    private static String version() {
+        return Optional.ofNullable(Main.class.getPackage().getImplementationVersion()).orElse("(development)");
+    }
+
+    /**
+     * Spring wraps the real cause in layers of BeanCreationException. Show which component failed
+     * and the innermost cause, which is what an administrator can act on.
+     */
+    static String explain(Throwable failure) {
+        List<String> components = new ArrayList<>();
+        Throwable root = failure;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof BeanCreationException creation && creation.getBeanName() != null
+                    && !components.contains(creation.getBeanName())) {
+                components.add(creation.getBeanName());
+            }
+            if (t instanceof SettingsException) {
+                return t.getMessage();
+            }
+            root = t;
+        }
+        String component = components.isEmpty() ? "" : "component '" + components.get(components.size() - 1) + "': ";
+        return component + root.getClass().getSimpleName() + ": " + root.getMessage()
+            + " (details in log/james.log)";
+    }
+}

@@ -1,0 +1,231 @@
+package org.mailhaven.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The administrator's settings from {@code conf/server.properties}, each overridable by an
+ * environment variable {@code MAILHAVEN_<KEY>} (upper case, dots as underscores, for example
+ * {@code MAILHAVEN_SMTP_PORT}).
+ *
+ * <p>The XML files in {@code conf/} read these values as {@code ${sys:mailhaven.*}}
+ * placeholders, which is why {@link #publish()} turns them into system properties: a listener's
+ * port changes without anyone editing XML, and two instances can run side by side.
+ *
+ * <p>The file is parsed line by line (not with {@link java.util.Properties}) so that every error
+ * names the line, and unknown keys are refused: a typo must not silently fall back to a default.
+ */
+public final class Settings {
+    public static final String FILE = "conf/server.properties";
+    private static final String ENV_PREFIX = "MAILHAVEN_";
+
+    /** Every key the file may contain, with its default. */
+    private static final Map<String, String> DEFAULTS = defaults();
+
+    private final Map<String, String> values;
+    private final Map<String, String> origins;
+
+    private Settings(Map<String, String> values, Map<String, String> origins) {
+        this.values = values;
+        this.origins = origins;
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("hostname", "");
+        d.put("listen.address", "0.0.0.0");
+        for (Listener listener : Listener.values()) {
+            d.put(listener.key + ".enabled", "true");
+            d.put(listener.key + ".address", "");
+            d.put(listener.key + ".port", Integer.toString(listener.defaultPort));
+        }
+        d.put("jmx.address", "127.0.0.1");
+        d.put("jmx.port", "9999");
+        d.put("relay.networks", "");
+        d.put("tls.keystore", "conf/tls/keystore.p12");
+        d.put("tls.keystore.type", "PKCS12");
+        d.put("tls.keystore.password.file", "conf/tls/keystore.password");
+        return d;
+    }
+
+    /** Reads {@code conf/server.properties} under {@code home}, then the environment. */
+    public static Settings load(Path home, Map<String, String> environment) throws SettingsException {
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> origins = new LinkedHashMap<>();
+        DEFAULTS.keySet().forEach(key -> origins.put(key, "default"));
+        Path file = home.resolve(FILE);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SettingsException(FILE + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
+                continue;
+            }
+            String where = FILE + " line " + (i + 1);
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new SettingsException(where + ": expected 'key = value', found '" + line + "'");
+            }
+            String key = line.substring(0, eq).strip();
+            if (!DEFAULTS.containsKey(key)) {
+                throw new SettingsException(where + ": unknown setting '" + key + "'");
+            }
+            values.put(key, line.substring(eq + 1).strip());
+            origins.put(key, where);
+        }
+        for (String key : DEFAULTS.keySet()) {
+            String envName = envName(key);
+            String fromEnv = environment.get(envName);
+            if (fromEnv != null) {
+                values.put(key, fromEnv.strip());
+                origins.put(key, "environment variable " + envName);
+            }
+        }
+        Settings settings = new Settings(values, origins);
+        settings.validate();
+        return settings;
+    }
+
+    static String envName(String key) {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    private void validate() throws SettingsException {
+        for (Listener listener : Listener.values()) {
+            bool(listener.key + ".enabled");
+            port(listener.key + ".port");
+        }
+        port("jmx.port");
+        for (String key : List.of("listen.address", "jmx.address")) {
+            address(key, values.get(key));
+        }
+        for (Listener listener : Listener.values()) {
+            String key = listener.key + ".address";
+            if (!values.get(key).isEmpty()) {
+                address(key, values.get(key));
+            }
+        }
+        String type = values.get("tls.keystore.type");
+        if (!type.equalsIgnoreCase("PKCS12") && !type.equalsIgnoreCase("JKS")) {
+            throw invalid("tls.keystore.type", "must be PKCS12 or JKS");
+        }
+    }
+
+    private int port(String key) throws SettingsException {
+        try {
+            int port = Integer.parseInt(values.get(key));
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(key, "is not a port number (1-65535)");
+    }
+
+    private boolean bool(String key) throws SettingsException {
+        String value = values.get(key).toLowerCase(Locale.ROOT);
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw invalid(key, "must be true or false");
+    }
+
+    private void address(String key, String value) throws SettingsException {
+        try {
+            InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw invalid(key, "is not an IP address or resolvable host name");
+        }
+    }
+
+    private SettingsException invalid(String key, String problem) {
+        return new SettingsException(origins.get(key) + ": " + key + " = '" + values.get(key) + "' " + problem);
+    }
+
+    public String get(String key) {
+        return Optional.ofNullable(values.get(key))
+            .orElseThrow(() -> new IllegalArgumentException("not a setting: " + key));
+    }
+
+    /** The name this server gives itself in SMTP greetings, Received headers and its certificate. */
+    public String hostname() {
+        String configured = values.get("hostname");
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    public boolean enabled(Listener listener) {
+        return Boolean.parseBoolean(values.get(listener.key + ".enabled").toLowerCase(Locale.ROOT));
+    }
+
+    public String address(Listener listener) {
+        String own = values.get(listener.key + ".address");
+        return own.isEmpty() ? values.get("listen.address") : own;
+    }
+
+    public int port(Listener listener) {
+        return Integer.parseInt(values.get(listener.key + ".port"));
+    }
+
+    public String jmxAddress() {
+        return values.get("jmx.address");
+    }
+
+    public int jmxPort() {
+        return Integer.parseInt(values.get("jmx.port"));
+    }
+
+    /** A copy where every listener port is moved up by {@code offset} (demo mode without root). */
+    public Settings withPortOffset(int offset) {
+        Map<String, String> shifted = new LinkedHashMap<>(values);
+        Map<String, String> shiftedOrigins = new LinkedHashMap<>(origins);
+        for (Listener listener : Listener.values()) {
+            String key = listener.key + ".port";
+            shifted.put(key, Integer.toString(port(listener) + offset));
+            shiftedOrigins.put(key, origins.get(key) + " + " + offset);
+        }
+        return new Settings(shifted, shiftedOrigins);
+    }
+
+    /**
+     * Makes the settings visible to the XML configuration ({@code ${sys:mailhaven.*}}) and to
+     * James' Spring wiring ({@code ${jmx.address}}, {@code ${jmx.port}}).
+     */
+    public void publish(String hostname) {
+        System.setProperty("mailhaven.hostname", hostname);
+        for (Listener listener : Listener.values()) {
+            String prefix = "mailhaven." + listener.key;
+            System.setProperty(prefix + ".enabled", Boolean.toString(enabled(listener)));
+            System.setProperty(prefix + ".bind", bindSpec(address(listener), port(listener)));
+        }
+        System.setProperty("mailhaven.relay.networks", values.get("relay.networks"));
+        System.setProperty("jmx.address", jmxAddress());
+        System.setProperty("jmx.port", Integer.toString(jmxPort()));
+    }
+
+    /** James' {@code <bind>} syntax: IPv6 literals go in brackets. */
+    static String bindSpec(String address, int port) {
+        String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
+        return host + ":" + port;
+    }
+}
