@@ -73,7 +73,16 @@ public final class Main {
         checkWorkingDirectory();
         InstanceLock lock = InstanceLock.acquire(home);
         logger = LoggerFactory.getLogger(Main.class);
+        try {
+            start(lock);
+        } catch (Exception e) {
+            // Spring has already disposed what it had started; leave no pid file behind either.
+            lock.close();
+            throw e;
+        }
+    }
 
+    private void start(InstanceLock lock) throws Exception {
         Settings settings = Settings.load(home, System.getenv());
         if (demo && !isRoot() && anyPrivilegedPort(settings)) {
             settings = settings.withPortOffset(DEMO_PORT_OFFSET);

@@ -1,0 +1,145 @@
+package org.mailhaven.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One unpacked copy of the distribution archive, as a user would have it: run through its own
+ * {@code bin/james} and {@code bin/james-cli}, on free loopback ports chosen per instance (passed
+ * as {@code MAILHAVEN_*} environment variables, the documented way).
+ */
+final class Distribution {
+    static final String[] LISTENERS = {"smtp", "smtps", "submission", "imap", "imaps", "pop3", "pop3s", "managesieve", "jmx"};
+
+    final Path home;
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+
+    private Distribution(Path home) {
+        this.home = home;
+    }
+
+    /** Unpacks the archive under test (built by the assembly module) into a new folder. */
+    static Distribution unpack(String name) throws IOException, InterruptedException {
+        Path archive = Path.of(System.getProperty("distribution.archive", "target/distribution/mailhaven.tar.gz"));
+        Path workdir = Path.of(System.getProperty("distribution.workdir", "target/e2e-work"));
+        Path target = workdir.resolve(name);
+        if (Files.exists(target)) {
+            run(List.of("rm", "-rf", target.toString()), workdir, Map.of(), 60);
+        }
+        Files.createDirectories(target);
+        Result untar = run(List.of("tar", "-xzf", archive.toAbsolutePath().toString(), "-C", target.toString()),
+            target, Map.of(), 120);
+        if (untar.exitCode != 0) {
+            throw new IOException("cannot unpack " + archive + ": " + untar.stderr);
+        }
+        try (Stream<Path> top = Files.list(target)) {
+            Distribution distribution = new Distribution(top.findFirst().orElseThrow());
+            distribution.choosePorts();
+            return distribution;
+        }
+    }
+
+    private void choosePorts() throws IOException {
+        for (String listener : LISTENERS) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                ports.put(listener, socket.getLocalPort());
+            }
+        }
+    }
+
+    int port(String listener) {
+        return ports.get(listener);
+    }
+
+    /** The environment a user would export to run this instance on its own ports. */
+    Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("MAILHAVEN_LISTEN_ADDRESS", "127.0.0.1");
+        env.put("MAILHAVEN_HOSTNAME", "mail.e2e.test");
+        ports.forEach((listener, port) -> env.put("MAILHAVEN_" + listener.toUpperCase() + "_PORT", Integer.toString(port)));
+        return env;
+    }
+
+    Result james(String... args) throws IOException, InterruptedException {
+        return command("bin/james", args);
+    }
+
+    Result cli(String... args) throws IOException, InterruptedException {
+        return command("bin/james-cli", args);
+    }
+
+    /** Runs {@code bin/james-cli} with {@code input} on standard input (for prompted passwords). */
+    Result cliWithInput(String input, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/james-cli").toString()));
+        command.addAll(List.of(args));
+        return run(command, home, environment(), 120, input);
+    }
+
+    private Result command(String script, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(home.resolve(script).toString()));
+        command.addAll(List.of(args));
+        return run(command, home, environment(), 300);
+    }
+
+    String log() throws IOException {
+        Path log = home.resolve("log/james.log");
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    }
+
+    private static Result run(List<String> command, Path dir, Map<String, String> env, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        return run(command, dir, env, timeoutSeconds, null);
+    }
+
+    private static Result run(List<String> command, Path dir, Map<String, String> env, int timeoutSeconds, String input)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().putAll(env);
+        Path out = Files.createTempFile("e2e", ".out");
+        Path err = Files.createTempFile("e2e", ".err");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (input == null) {
+            builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        }
+        Process process = builder.start();
+        if (input != null) {
+            process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().close();
+        }
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException(command + " did not finish within " + timeoutSeconds + " s");
+        }
+        Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return result;
+    }
+
+    /** Exit code and output of one command. */
+    static final class Result {
+        final int exitCode;
+        final String stdout;
+        final String stderr;
+
+        Result(int exitCode, String stdout, String stderr) {
+            this.exitCode = exitCode;
+            this.stdout = stdout;
+            this.stderr = stderr;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package org.mailhaven.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Arrays;
+
+import javax.mail.MessagingException;
+import javax.mail.SendFailedException;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.sun.mail.smtp.SMTPAddressFailedException;
+
+/**
+ * The distribution as a user gets it: unpacked, started with bin/james, set up with
+ * bin/james-cli, used with standard mail clients over real sockets, stopped with bin/james.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DistributionIT {
+    private static final Duration DELIVERY = Duration.ofSeconds(30);
+    private static final String ALICE = "alice@example.com";
+    private static final String ALICE_PASSWORD = "alice-Secret-1";
+    private static final String BOB = "bob@example.com";
+    private static final String BOB_PASSWORD = "bob-Secret-2";
+
+    private static Distribution server;
+    private static MailClients clients;
+
+    @BeforeAll
+    static void startAndSetUp() throws Exception {
+        server = Distribution.unpack("distribution");
+        clients = new MailClients(server);
+        Distribution.Result start = server.james("start");
+        assertEquals(0, start.exitCode, () -> start + "\n" + logOf(server));
+        assertTrue(start.stdout.contains("started in"), start::toString);
+
+        assertCli(server.cli("AddDomain", "example.com"));
+        // The password is asked for when left out; a script pipes it in.
+        assertCli(server.cliWithInput(ALICE_PASSWORD + "\n", "AddUser", ALICE));
+        assertCli(server.cli("AddUser", BOB, BOB_PASSWORD));
+    }
+
+    @AfterAll
+    static void stopIfStillRunning() throws Exception {
+        if (server != null) {
+            server.james("stop");
+        }
+    }
+
+    private static void assertCli(Distribution.Result result) {
+        assertEquals(0, result.exitCode, result::toString);
+    }
+
+    private static String logOf(Distribution distribution) {
+        try {
+            return distribution.log();
+        } catch (Exception e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Test
+    @Order(1)
+    void firstStartCreatedOwnerOnlySecretsAndLoggedTheCertificateFingerprint() throws Exception {
+        for (String secret : new String[] {"conf/jmxremote.password", "conf/tls/keystore.p12", "conf/tls/keystore.password"}) {
+            Path file = server.home.resolve(secret);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), secret);
+        }
+        assertTrue(server.log().matches("(?s).*TLS certificate CN=mail\\.e2e\\.test SHA-256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}.*"),
+            "fingerprint logged");
+    }
+
+    @Test
+    @Order(2)
+    void submissionWithStartTlsAndAuthReachesLocalUserByteForByteOverImapAndPop3() throws Exception {
+        String messageId = "<submission-587@e2e.test>";
+        byte[] sent = MailClients.message(ALICE, BOB, "Over 587", messageId);
+        clients.submit("submission", ALICE, ALICE_PASSWORD, sent, BOB);
+
+        byte[] overImap = clients.fetch("imap", BOB, BOB_PASSWORD, messageId, DELIVERY);
+        byte[] overPop3 = clients.fetch("pop3", BOB, BOB_PASSWORD, messageId, DELIVERY);
+        assertArrayEquals(overImap, overPop3, "IMAP FETCH and POP3 RETR give the same bytes");
+        assertTrue(endsWith(overImap, sent), () -> "the delivered message ends with the submitted bytes unchanged:\n"
+            + new String(overImap, StandardCharsets.US_ASCII));
+        String delivered = new String(overImap, StandardCharsets.US_ASCII);
+        assertTrue(delivered.startsWith("Return-Path: <" + ALICE + ">"), delivered);
+        assertTrue(delivered.contains("Delivered-To: " + BOB), delivered);
+    }
+
+    @Test
+    @Order(3)
+    void implicitTlsPortsServeSubmissionImapAndPop3() throws Exception {
+        String messageId = "<submission-465@e2e.test>";
+        byte[] sent = MailClients.message(BOB, ALICE, "Over 465", messageId);
+        clients.submit("smtps", BOB, BOB_PASSWORD, sent, ALICE);
+
+        byte[] overImaps = clients.fetch("imaps", ALICE, ALICE_PASSWORD, messageId, DELIVERY);
+        byte[] overPop3s = clients.fetch("pop3s", ALICE, ALICE_PASSWORD, messageId, DELIVERY);
+        assertArrayEquals(overImaps, overPop3s);
+        assertTrue(endsWith(overImaps, sent));
+    }
+
+    @Test
+    @Order(4)
+    void mailFromTheInternetForALocalUserIsAcceptedOnPort25() throws Exception {
+        String messageId = "<inbound-25@e2e.test>";
+        clients.sendUnauthenticated("smtp", "sender@remote.test",
+            MailClients.message("sender@remote.test", BOB, "Inbound", messageId), BOB);
+        assertTrue(clients.fetch("imap", BOB, BOB_PASSWORD, messageId, DELIVERY).length > 0);
+    }
+
+    @Test
+    @Order(5)
+    void relayWithoutAuthenticationIsRefusedAtRcptWith550571() {
+        SendFailedException refused = assertThrows(SendFailedException.class, () -> clients.sendUnauthenticated("smtp",
+            "spammer@remote.test", MailClients.message("spammer@remote.test", "victim@elsewhere.test", "Relay?", "<relay@e2e.test>"),
+            "victim@elsewhere.test"));
+        assertRcptRefused(refused, 550, "5.7.1");
+    }
+
+    @Test
+    @Order(6)
+    void unknownLocalRecipientIsRefusedAtRcptWith550511() {
+        SendFailedException refused = assertThrows(SendFailedException.class, () -> clients.sendUnauthenticated("smtp",
+            "sender@remote.test", MailClients.message("sender@remote.test", "nobody@example.com", "Who?", "<unknown@e2e.test>"),
+            "nobody@example.com"));
+        assertRcptRefused(refused, 550, "5.1.1");
+    }
+
+    @Test
+    @Order(7)
+    void submissionPortRefusesUnauthenticatedClientsWith530() {
+        SendFailedException refused = assertThrows(SendFailedException.class, () -> clients.sendUnauthenticated("submission",
+            "someone@remote.test", MailClients.message("someone@remote.test", BOB, "No auth", "<noauth@e2e.test>"), BOB));
+        assertRcptRefused(refused, 530, "5.7.0");
+    }
+
+    private static void assertRcptRefused(SendFailedException refused, int code, String enhancedStatus) {
+        Exception next = refused;
+        while (next != null && !(next instanceof SMTPAddressFailedException)) {
+            next = (Exception) ((MessagingException) next).getNextException();
+        }
+        assertTrue(next instanceof SMTPAddressFailedException, () -> "RCPT refusal expected, got " + refused);
+        SMTPAddressFailedException rcpt = (SMTPAddressFailedException) next;
+        assertEquals(code, rcpt.getReturnCode(), rcpt.getMessage());
+        assertTrue(rcpt.getMessage().contains(enhancedStatus), rcpt.getMessage());
+    }
+
+    @Test
+    @Order(8)
+    void passwordsAreRefusedOnUnencryptedImapAndPop3() throws Exception {
+        // Raw commands: a careful client (Jakarta Mail included) would not even try.
+        try (PlainTextSession imap = new PlainTextSession(server.port("imap"))) {
+            String greeting = imap.readLine();
+            assertTrue(imap.command("a1 CAPABILITY").contains("LOGINDISABLED"), greeting);
+            String login = imap.command("a2 LOGIN " + BOB + " " + BOB_PASSWORD);
+            assertTrue(login.contains("a2 NO"), login);
+        }
+        try (PlainTextSession pop3 = new PlainTextSession(server.port("pop3"))) {
+            pop3.readLine();
+            String user = pop3.command("USER " + BOB);
+            assertTrue(user.startsWith("-ERR"), user);
+            String pass = pop3.command("PASS " + BOB_PASSWORD);
+            assertTrue(pass.startsWith("-ERR"), pass);
+        }
+    }
+
+    @Test
+    @Order(9)
+    void cliAnswersMistakesPrecisely() throws Exception {
+        Distribution.Result unknown = server.cli("AddDomian", "x.test");
+        assertEquals(2, unknown.exitCode, unknown::toString);
+        assertTrue(unknown.stderr.contains("Unknown command 'AddDomian'"), unknown::toString);
+
+        Distribution.Result arguments = server.cli("AddDomain");
+        assertEquals(2, arguments.exitCode, arguments::toString);
+        assertTrue(arguments.stderr.contains("AddDomain <domainName>"), arguments::toString);
+
+        Distribution.Result noDomain = server.cli("AddUser", "carol@not-local.test", "pw");
+        assertEquals(1, noDomain.exitCode, noDomain::toString);
+        assertTrue(noDomain.stderr.contains("Domain does not exist"), noDomain::toString);
+
+        Distribution.Result listed = server.cli("ListUsers");
+        assertEquals(0, listed.exitCode, listed::toString);
+        assertTrue(listed.stdout.contains(ALICE) && listed.stdout.contains(BOB), listed::toString);
+    }
+
+    @Test
+    @Order(10)
+    void aSecondStartIsRefused() throws Exception {
+        Distribution.Result second = server.james("start");
+        assertEquals(1, second.exitCode, second::toString);
+        assertTrue(second.stderr.contains("already running"), second::toString);
+        assertEquals(0, server.james("status").exitCode);
+    }
+
+    @Test
+    @Order(11)
+    void stopsCleanly() throws Exception {
+        Distribution.Result stop = server.james("stop");
+        assertEquals(0, stop.exitCode, stop::toString);
+        assertTrue(stop.stdout.contains("stopped"), stop::toString);
+        assertEquals(3, server.james("status").exitCode, "status after stop: not running");
+        assertTrue(!Files.exists(server.home.resolve("var/run/james.pid")), "pid file removed");
+        assertTrue(server.log().contains("Mailhaven stopped"), "graceful shutdown logged");
+
+        Distribution.Result cli = server.cli("ListUsers");
+        assertEquals(3, cli.exitCode, cli::toString);
+        assertTrue(cli.stderr.contains("not running"), cli::toString);
+    }
+
+    private static boolean endsWith(byte[] whole, byte[] suffix) {
+        return whole.length >= suffix.length
+            && Arrays.equals(whole, whole.length - suffix.length, whole.length, suffix, 0, suffix.length);
+    }
+}
