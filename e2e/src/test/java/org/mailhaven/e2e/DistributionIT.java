@@ -180,6 +180,22 @@ class DistributionIT {
 
     @Test
     @Order(9)
+    void manageSieveListenerOffersStartTls() throws Exception {
+        try (PlainTextSession sieve = new PlainTextSession(server.port("managesieve"))) {
+            StringBuilder capabilities = new StringBuilder();
+            String line;
+            do {
+                line = sieve.readLine();
+                capabilities.append(line).append('\n');
+            } while (line != null && !line.startsWith("OK"));
+            assertTrue(capabilities.toString().contains("\"STARTTLS\""), capabilities::toString);
+            String startTls = sieve.command("STARTTLS");
+            assertTrue(startTls.startsWith("OK"), startTls);
+        }
+    }
+
+    @Test
+    @Order(10)
     void cliAnswersMistakesPrecisely() throws Exception {
         Distribution.Result unknown = server.cli("AddDomian", "x.test");
         assertEquals(2, unknown.exitCode, unknown::toString);
@@ -199,7 +215,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aSecondStartIsRefused() throws Exception {
         Distribution.Result second = server.james("start");
         assertEquals(1, second.exitCode, second::toString);
@@ -208,7 +224,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void stopsCleanly() throws Exception {
         Distribution.Result stop = server.james("stop");
         assertEquals(0, stop.exitCode, stop::toString);
