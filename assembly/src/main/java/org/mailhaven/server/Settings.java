@@ -105,30 +105,26 @@ public final class Settings {
 
     private void validate() throws SettingsException {
         for (Listener listener : Listener.values()) {
-            bool(listener.key + ".enabled");
-            port(listener.key + ".port");
-        }
-        port("jmx.port");
-        for (String key : List.of("listen.address", "jmx.address")) {
-            address(key, values.get(key));
-        }
-        for (Listener listener : Listener.values()) {
-            String key = listener.key + ".address";
-            if (!values.get(key).isEmpty()) {
-                address(key, values.get(key));
+            requireBoolean(listener.key + ".enabled");
+            requirePort(listener.key + ".port");
+            if (!values.get(listener.key + ".address").isEmpty()) {
+                requireAddress(listener.key + ".address");
             }
         }
+        requirePort("jmx.port");
+        requireAddress("listen.address");
+        requireAddress("jmx.address");
         String type = values.get("tls.keystore.type");
         if (!type.equalsIgnoreCase("PKCS12") && !type.equalsIgnoreCase("JKS")) {
             throw invalid("tls.keystore.type", "must be PKCS12 or JKS");
         }
     }
 
-    private int port(String key) throws SettingsException {
+    private void requirePort(String key) throws SettingsException {
         try {
             int port = Integer.parseInt(values.get(key));
             if (port >= 1 && port <= 65535) {
-                return port;
+                return;
             }
         } catch (NumberFormatException e) {
             // reported below
@@ -136,17 +132,17 @@ public final class Settings {
         throw invalid(key, "is not a port number (1-65535)");
     }
 
-    private boolean bool(String key) throws SettingsException {
+    private void requireBoolean(String key) throws SettingsException {
         String value = values.get(key).toLowerCase(Locale.ROOT);
         if (value.equals("true") || value.equals("false")) {
-            return Boolean.parseBoolean(value);
+            return;
         }
         throw invalid(key, "must be true or false");
     }
 
-    private void address(String key, String value) throws SettingsException {
+    private void requireAddress(String key) throws SettingsException {
         try {
-            InetAddress.getByName(value);
+            InetAddress.getByName(values.get(key));
         } catch (UnknownHostException e) {
             throw invalid(key, "is not an IP address or resolvable host name");
         }

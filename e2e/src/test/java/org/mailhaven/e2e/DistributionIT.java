@@ -73,7 +73,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(1)
+    @Order(10)
     void firstStartCreatedOwnerOnlySecretsAndLoggedTheCertificateFingerprint() throws Exception {
         for (String secret : new String[] {"conf/jmxremote.password", "conf/tls/keystore.p12", "conf/tls/keystore.password"}) {
             Path file = server.home.resolve(secret);
@@ -84,7 +84,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(2)
+    @Order(20)
     void submissionWithStartTlsAndAuthReachesLocalUserByteForByteOverImapAndPop3() throws Exception {
         String messageId = "<submission-587@e2e.test>";
         byte[] sent = MailClients.message(ALICE, BOB, "Over 587", messageId);
@@ -101,7 +101,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(3)
+    @Order(30)
     void implicitTlsPortsServeSubmissionImapAndPop3() throws Exception {
         String messageId = "<submission-465@e2e.test>";
         byte[] sent = MailClients.message(BOB, ALICE, "Over 465", messageId);
@@ -114,7 +114,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(4)
+    @Order(40)
     void mailFromTheInternetForALocalUserIsAcceptedOnPort25() throws Exception {
         String messageId = "<inbound-25@e2e.test>";
         clients.sendUnauthenticated("smtp", "sender@remote.test",
@@ -123,7 +123,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(5)
+    @Order(50)
     void relayWithoutAuthenticationIsRefusedAtRcptWith550571() {
         SendFailedException refused = assertThrows(SendFailedException.class, () -> clients.sendUnauthenticated("smtp",
             "spammer@remote.test", MailClients.message("spammer@remote.test", "victim@elsewhere.test", "Relay?", "<relay@e2e.test>"),
@@ -132,7 +132,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(6)
+    @Order(60)
     void unknownLocalRecipientIsRefusedAtRcptWith550511() {
         SendFailedException refused = assertThrows(SendFailedException.class, () -> clients.sendUnauthenticated("smtp",
             "sender@remote.test", MailClients.message("sender@remote.test", "nobody@example.com", "Who?", "<unknown@e2e.test>"),
@@ -141,7 +141,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(7)
+    @Order(70)
     void submissionPortRefusesUnauthenticatedClientsWith530() {
         SendFailedException refused = assertThrows(SendFailedException.class, () -> clients.sendUnauthenticated("submission",
             "someone@remote.test", MailClients.message("someone@remote.test", BOB, "No auth", "<noauth@e2e.test>"), BOB));
@@ -160,7 +160,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(8)
+    @Order(80)
     void passwordsAreRefusedOnUnencryptedImapAndPop3() throws Exception {
         // Raw commands: a careful client (Jakarta Mail included) would not even try.
         try (PlainTextSession imap = new PlainTextSession(server.port("imap"))) {
@@ -179,7 +179,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(9)
+    @Order(90)
     void manageSieveListenerOffersStartTls() throws Exception {
         try (PlainTextSession sieve = new PlainTextSession(server.port("managesieve"))) {
             StringBuilder capabilities = new StringBuilder();
@@ -195,7 +195,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(10)
+    @Order(100)
     void cliAnswersMistakesPrecisely() throws Exception {
         Distribution.Result unknown = server.cli("AddDomian", "x.test");
         assertEquals(2, unknown.exitCode, unknown::toString);
@@ -215,7 +215,18 @@ class DistributionIT {
     }
 
     @Test
-    @Order(11)
+    @Order(105)
+    void sieveScriptsUploadedWithTheCliAreKeptUnderVar() throws Exception {
+        Path script = Files.createTempFile("filter", ".sieve");
+        Files.writeString(script, "require \"fileinto\";\nif header :contains \"subject\" \"[list]\" { fileinto \"Lists\"; }\n");
+        Distribution.Result upload = server.cli("AddActiveSieveScript", BOB, "lists", script.toString());
+        assertEquals(0, upload.exitCode, upload::toString);
+        assertTrue(Files.exists(server.home.resolve("var/sieve/" + BOB + "/lists")), "script stored under var/sieve/");
+        assertTrue(!Files.exists(server.home.resolve("sieve")), "nothing stored outside var/");
+    }
+
+    @Test
+    @Order(110)
     void aSecondStartIsRefused() throws Exception {
         Distribution.Result second = server.james("start");
         assertEquals(1, second.exitCode, second::toString);
@@ -224,7 +235,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(12)
+    @Order(120)
     void stopsCleanly() throws Exception {
         Distribution.Result stop = server.james("stop");
         assertEquals(0, stop.exitCode, stop::toString);
