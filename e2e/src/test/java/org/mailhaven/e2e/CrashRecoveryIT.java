@@ -1,0 +1,105 @@
+package org.mailhaven.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+
+import javax.mail.Folder;
+import javax.mail.Message;
+import javax.mail.Store;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Never lose mail: every message the server answered 250 to is delivered, even when the server
+ * is killed with SIGKILL while its spool still holds a backlog.
+ */
+class CrashRecoveryIT {
+    private static final int MESSAGES = 200;
+    private static final int SESSIONS = 4;
+    private static final String USER = "dave@example.net";
+    private static final String PASSWORD = "dave-Secret-4";
+
+    private static Distribution server;
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.james("stop");
+        }
+    }
+
+    @Test
+    void everyAcknowledgedMessageIsDeliveredAfterKill9AndRestart() throws Exception {
+        server = Distribution.unpack("crash-recovery");
+        assertEquals(0, server.james("start").exitCode);
+        assertEquals(0, server.cli("AddDomain", "example.net").exitCode);
+        assertEquals(0, server.cli("AddUser", USER, PASSWORD).exitCode);
+        MailClients clients = new MailClients(server);
+
+        ExecutorService pool = Executors.newFixedThreadPool(SESSIONS);
+        List<Future<Object>> sessions = IntStream.range(0, SESSIONS).mapToObj(session -> pool.submit(() -> {
+            for (int i = session; i < MESSAGES; i += SESSIONS) {
+                clients.sendUnauthenticated("smtp", "sender@remote.test",
+                    MailClients.message("sender@remote.test", USER, "crash " + i, id(i)), USER);
+            }
+            return null;
+        })).toList();
+        for (Future<Object> session : sessions) {
+            session.get();
+        }
+        pool.shutdown();
+
+        long pid = Long.parseLong(Files.readString(server.home.resolve("var/run/james.pid")).strip());
+        int inboxAtKill = messageIds(clients).size();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        ProcessHandle.of(pid).ifPresent(process -> process.onExit().join());
+        System.out.printf("killed -9 after the last 250 with %d of %d messages in the INBOX%n", inboxAtKill, MESSAGES);
+
+        assertEquals(1, server.james("status").exitCode, "stale pid file reported");
+        Distribution.Result restart = server.james("start");
+        assertEquals(0, restart.exitCode, restart::toString);
+
+        Set<String> expected = new HashSet<>();
+        IntStream.range(0, MESSAGES).forEach(i -> expected.add(id(i)));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        Set<String> delivered = messageIds(clients);
+        while (!delivered.containsAll(expected) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(500);
+            delivered = messageIds(clients);
+        }
+        expected.removeAll(delivered);
+        assertTrue(expected.isEmpty(), () -> "lost after kill -9: " + expected);
+    }
+
+    private static String id(int i) {
+        return "<crash-" + i + "@e2e.test>";
+    }
+
+    private static Set<String> messageIds(MailClients clients) throws Exception {
+        Set<String> ids = new HashSet<>();
+        try (Store store = clients.open("imap", USER, PASSWORD)) {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            for (Message message : inbox.getMessages()) {
+                String[] header = message.getHeader("Message-ID");
+                if (header != null) {
+                    ids.add(header[0]);
+                }
+            }
+            inbox.close(false);
+        }
+        return ids;
+    }
+}
