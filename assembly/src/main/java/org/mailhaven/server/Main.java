@@ -84,7 +84,8 @@ public final class Main {
 
     private void start(InstanceLock lock) throws Exception {
         Settings settings = Settings.load(home, System.getenv());
-        if (demo && !isRoot() && anyPrivilegedPort(settings)) {
+        boolean shifted = demo && !isRoot() && anyPrivilegedPort(settings);
+        if (shifted) {
             settings = settings.withPortOffset(DEMO_PORT_OFFSET);
         }
         String hostname = settings.hostname();
@@ -116,6 +117,9 @@ public final class Main {
         logger.info("{}", summary);
         console.print(summary);
         if (demo) {
+            if (shifted) {
+                console.printf("%n  Not running as root, so every port was moved up by %d.%n", DEMO_PORT_OFFSET);
+            }
             console.print(demoBanner(DemoAccount.ensure(context), settings));
         }
         lock.markReady(summary);

@@ -125,30 +125,25 @@ class DistributionIT {
     @Test
     @Order(50)
     void relayWithoutAuthenticationIsRefusedAtRcptWith550571() {
-        SendFailedException refused = assertThrows(SendFailedException.class, () -> clients.sendUnauthenticated("smtp",
-            "spammer@remote.test", MailClients.message("spammer@remote.test", "victim@elsewhere.test", "Relay?", "<relay@e2e.test>"),
-            "victim@elsewhere.test"));
-        assertRcptRefused(refused, 550, "5.7.1");
+        assertRcptRefused("smtp", "spammer@remote.test", "victim@elsewhere.test", 550, "5.7.1");
     }
 
     @Test
     @Order(60)
     void unknownLocalRecipientIsRefusedAtRcptWith550511() {
-        SendFailedException refused = assertThrows(SendFailedException.class, () -> clients.sendUnauthenticated("smtp",
-            "sender@remote.test", MailClients.message("sender@remote.test", "nobody@example.com", "Who?", "<unknown@e2e.test>"),
-            "nobody@example.com"));
-        assertRcptRefused(refused, 550, "5.1.1");
+        assertRcptRefused("smtp", "sender@remote.test", "nobody@example.com", 550, "5.1.1");
     }
 
     @Test
     @Order(70)
     void submissionPortRefusesUnauthenticatedClientsWith530() {
-        SendFailedException refused = assertThrows(SendFailedException.class, () -> clients.sendUnauthenticated("submission",
-            "someone@remote.test", MailClients.message("someone@remote.test", BOB, "No auth", "<noauth@e2e.test>"), BOB));
-        assertRcptRefused(refused, 530, "5.7.0");
+        assertRcptRefused("submission", "someone@remote.test", BOB, 530, "5.7.0");
     }
 
-    private static void assertRcptRefused(SendFailedException refused, int code, String enhancedStatus) {
+    /** An unauthenticated client's RCPT is refused with this reply code and enhanced status. */
+    private static void assertRcptRefused(String listener, String sender, String recipient, int code, String enhancedStatus) {
+        SendFailedException refused = assertThrows(SendFailedException.class, () -> clients.sendUnauthenticated(listener,
+            sender, MailClients.message(sender, recipient, "Refused?", "<refused@e2e.test>"), recipient));
         Exception next = refused;
         while (next != null && !(next instanceof SMTPAddressFailedException)) {
             next = (Exception) ((MessagingException) next).getNextException();
