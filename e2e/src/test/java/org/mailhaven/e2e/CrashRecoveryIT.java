@@ -14,9 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
-import javax.mail.Folder;
-import javax.mail.Message;
-import javax.mail.Store;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -62,7 +59,7 @@ class CrashRecoveryIT {
         pool.shutdown();
 
         long pid = Long.parseLong(Files.readString(server.home.resolve("var/run/james.pid")).strip());
-        int inboxAtKill = messageIds(clients).size();
+        int inboxAtKill = clients.messageIds("imap", USER, PASSWORD).size();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         ProcessHandle.of(pid).ifPresent(process -> process.onExit().join());
         System.out.printf("killed -9 after the last 250 with %d of %d messages in the INBOX%n", inboxAtKill, MESSAGES);
@@ -74,10 +71,10 @@ class CrashRecoveryIT {
         Set<String> expected = new HashSet<>();
         IntStream.range(0, MESSAGES).forEach(i -> expected.add(id(i)));
         Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        Set<String> delivered = messageIds(clients);
+        Set<String> delivered = clients.messageIds("imap", USER, PASSWORD);
         while (!delivered.containsAll(expected) && Instant.now().isBefore(deadline)) {
             Thread.sleep(500);
-            delivered = messageIds(clients);
+            delivered = clients.messageIds("imap", USER, PASSWORD);
         }
         expected.removeAll(delivered);
         assertTrue(expected.isEmpty(), () -> "lost after kill -9: " + expected);
@@ -85,21 +82,5 @@ class CrashRecoveryIT {
 
     private static String id(int i) {
         return "<crash-" + i + "@e2e.test>";
-    }
-
-    private static Set<String> messageIds(MailClients clients) throws Exception {
-        Set<String> ids = new HashSet<>();
-        try (Store store = clients.open("imap", USER, PASSWORD)) {
-            Folder inbox = store.getFolder("INBOX");
-            inbox.open(Folder.READ_ONLY);
-            for (Message message : inbox.getMessages()) {
-                String[] header = message.getHeader("Message-ID");
-                if (header != null) {
-                    ids.add(header[0]);
-                }
-            }
-            inbox.close(false);
-        }
-        return ids;
     }
 }

@@ -86,16 +86,7 @@ class DistributionIT {
     @Test
     @Order(20)
     void submissionWithStartTlsAndAuthReachesLocalUserByteForByteOverImapAndPop3() throws Exception {
-        String messageId = "<submission-587@e2e.test>";
-        byte[] sent = MailClients.message(ALICE, BOB, "Over 587", messageId);
-        clients.submit("submission", ALICE, ALICE_PASSWORD, sent, BOB);
-
-        byte[] overImap = clients.fetch("imap", BOB, BOB_PASSWORD, messageId, DELIVERY);
-        byte[] overPop3 = clients.fetch("pop3", BOB, BOB_PASSWORD, messageId, DELIVERY);
-        assertArrayEquals(overImap, overPop3, "IMAP FETCH and POP3 RETR give the same bytes");
-        assertTrue(endsWith(overImap, sent), () -> "the delivered message ends with the submitted bytes unchanged:\n"
-            + new String(overImap, StandardCharsets.US_ASCII));
-        String delivered = new String(overImap, StandardCharsets.US_ASCII);
+        String delivered = submitAndReadBack("submission", ALICE, ALICE_PASSWORD, BOB, BOB_PASSWORD, "imap", "pop3");
         assertTrue(delivered.startsWith("Return-Path: <" + ALICE + ">"), delivered);
         assertTrue(delivered.contains("Delivered-To: " + BOB), delivered);
     }
@@ -103,14 +94,26 @@ class DistributionIT {
     @Test
     @Order(30)
     void implicitTlsPortsServeSubmissionImapAndPop3() throws Exception {
-        String messageId = "<submission-465@e2e.test>";
-        byte[] sent = MailClients.message(BOB, ALICE, "Over 465", messageId);
-        clients.submit("smtps", BOB, BOB_PASSWORD, sent, ALICE);
+        submitAndReadBack("smtps", BOB, BOB_PASSWORD, ALICE, ALICE_PASSWORD, "imaps", "pop3s");
+    }
 
-        byte[] overImaps = clients.fetch("imaps", ALICE, ALICE_PASSWORD, messageId, DELIVERY);
-        byte[] overPop3s = clients.fetch("pop3s", ALICE, ALICE_PASSWORD, messageId, DELIVERY);
-        assertArrayEquals(overImaps, overPop3s);
-        assertTrue(endsWith(overImaps, sent));
+    /**
+     * Submits a message on {@code submitOn}, then reads it back over IMAP and POP3: both give the
+     * same bytes, which end with the submitted message unchanged. Returns what was delivered.
+     */
+    private static String submitAndReadBack(String submitOn, String from, String fromPassword, String to,
+            String toPassword, String imap, String pop3) throws Exception {
+        String messageId = "<" + submitOn + "@e2e.test>";
+        byte[] sent = MailClients.message(from, to, "Over " + submitOn, messageId);
+        clients.submit(submitOn, from, fromPassword, sent, to);
+
+        byte[] overImap = clients.fetch(imap, to, toPassword, messageId, DELIVERY);
+        byte[] overPop3 = clients.fetch(pop3, to, toPassword, messageId, DELIVERY);
+        String delivered = new String(overImap, StandardCharsets.US_ASCII);
+        assertArrayEquals(overImap, overPop3, imap + " FETCH and " + pop3 + " RETR give the same bytes");
+        assertTrue(endsWith(overImap, sent), () -> "the delivered message ends with the submitted bytes unchanged:\n"
+            + delivered);
+        return delivered;
     }
 
     @Test

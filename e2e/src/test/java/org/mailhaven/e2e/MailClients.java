@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Properties;
+import java.util.Set;
 
 import javax.mail.Address;
 import javax.mail.Folder;
@@ -102,27 +104,71 @@ final class MailClients {
             throws MessagingException, IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
-            Store store = open(listener, user, password);
             try {
-                Folder inbox = store.getFolder("INBOX");
-                inbox.open(Folder.READ_ONLY);
-                for (Message message : inbox.getMessages()) {
-                    String[] ids = message.getHeader("Message-ID");
-                    if (ids != null && ids[0].equals(messageId)) {
-                        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                        message.writeTo(bytes);
-                        return bytes.toByteArray();
-                    }
+                byte[] found = find(listener, user, password, messageId);
+                if (found != null) {
+                    return found;
                 }
-                inbox.close(false);
-            } finally {
-                store.close();
+            } catch (MessagingException e) {
+                rethrowUnlessSelectRace(e);
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("no message " + messageId + " for " + user + " over " + listener
                     + " within " + timeout);
             }
             Thread.sleep(200);
+        }
+    }
+
+    /** The Message-IDs in the INBOX, selecting again if a delivery raced with the SELECT. */
+    Set<String> messageIds(String listener, String user, String password) throws MessagingException {
+        for (int attempt = 1; ; attempt++) {
+            try (Store store = open(listener, user, password)) {
+                Folder inbox = store.getFolder("INBOX");
+                inbox.open(Folder.READ_ONLY);
+                Set<String> ids = new HashSet<>();
+                for (Message message : inbox.getMessages()) {
+                    String[] header = message.getHeader("Message-ID");
+                    if (header != null) {
+                        ids.add(header[0]);
+                    }
+                }
+                inbox.close(false);
+                return ids;
+            } catch (MessagingException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                rethrowUnlessSelectRace(e);
+            }
+        }
+    }
+
+    /**
+     * James 3.8.1 (JAMES-4088, fixed in 3.9.0): a message delivered during SELECT can be counted in
+     * EXISTS before it can be fetched, so a FETCH of it fails with BAD; real clients select again.
+     */
+    private static void rethrowUnlessSelectRace(MessagingException e) throws MessagingException {
+        if (!String.valueOf(e.getMessage()).contains("Invalid messageset")) {
+            throw e;
+        }
+    }
+
+    private byte[] find(String listener, String user, String password, String messageId)
+            throws MessagingException, IOException {
+        try (Store store = open(listener, user, password)) {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            for (Message message : inbox.getMessages()) {
+                String[] ids = message.getHeader("Message-ID");
+                if (ids != null && ids[0].equals(messageId)) {
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    message.writeTo(bytes);
+                    return bytes.toByteArray();
+                }
+            }
+            inbox.close(false);
+            return null;
         }
     }
 
