@@ -61,7 +61,7 @@ final class ConfigCheck {
         }
         URL found = ConfigCheck.class.getClassLoader().getResource(name);
         try {
-            if (found == null || !Path.of(found.toURI()).equals(conf.resolve(name).toRealPath())) {
+            if (found == null || !Path.of(found.toURI()).toRealPath().equals(conf.resolve(name).toRealPath())) {
                 throw new SettingsException(name + " is read from " + found + " instead of conf/: conf/ must come"
                     + " first on the class path (start the server with bin/james)");
             }

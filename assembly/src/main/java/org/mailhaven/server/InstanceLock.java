@@ -64,8 +64,12 @@ final class InstanceLock implements AutoCloseable {
         Files.deleteIfExists(home.resolve(READY_FILE));
     }
 
+    /** Idempotent: a start that fails after the shutdown hook is registered reaches it twice. */
     @Override
     public void close() throws IOException {
+        if (!channel.isOpen()) {
+            return;
+        }
         Files.deleteIfExists(home.resolve(READY_FILE));
         Files.deleteIfExists(home.resolve(PID_FILE));
         lock.release();
