@@ -15,8 +15,8 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Never lose mail: every message the server answered 250 to is delivered, even when the server
@@ -28,18 +28,15 @@ class CrashRecoveryIT {
     private static final String USER = "dave@example.net";
     private static final String PASSWORD = "dave-Secret-4";
 
+    @RegisterExtension
+    static final Distributions DISTRIBUTIONS = new Distributions();
+
     private static Distribution server;
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.james("stop");
-        }
-    }
 
     @Test
     void everyAcknowledgedMessageIsDeliveredAfterKill9AndRestart() throws Exception {
-        server = Distribution.unpack("crash-recovery");
+        server = DISTRIBUTIONS.unpack("crash-recovery");
         assertEquals(0, server.james("start").exitCode);
         assertEquals(0, server.cli("AddDomain", "example.net").exitCode);
         assertEquals(0, server.cli("AddUser", USER, PASSWORD).exitCode);

@@ -15,11 +15,11 @@ import java.util.Arrays;
 import javax.mail.MessagingException;
 import javax.mail.SendFailedException;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import com.sun.mail.smtp.SMTPAddressFailedException;
@@ -36,12 +36,15 @@ class DistributionIT {
     private static final String BOB = "bob@example.com";
     private static final String BOB_PASSWORD = "bob-Secret-2";
 
+    @RegisterExtension
+    static final Distributions DISTRIBUTIONS = new Distributions();
+
     private static Distribution server;
     private static MailClients clients;
 
     @BeforeAll
     static void startAndSetUp() throws Exception {
-        server = Distribution.unpack("distribution");
+        server = DISTRIBUTIONS.unpack("distribution");
         clients = new MailClients(server);
         Distribution.Result start = server.james("start");
         assertEquals(0, start.exitCode, () -> start + "\n" + logOf(server));
@@ -53,12 +56,6 @@ class DistributionIT {
         assertCli(server.cli("AddUser", BOB, BOB_PASSWORD));
     }
 
-    @AfterAll
-    static void stopIfStillRunning() throws Exception {
-        if (server != null) {
-            server.james("stop");
-        }
-    }
 
     private static void assertCli(Distribution.Result result) {
         assertEquals(0, result.exitCode, result::toString);

@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An administrator's own mailet, in a jar dropped into lib/ext/ and named by its class in
@@ -34,18 +34,15 @@ class ExtensionJarIT {
         + "    }\n"
         + "}\n";
 
+    @RegisterExtension
+    static final Distributions DISTRIBUTIONS = new Distributions();
+
     private static Distribution server;
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.james("stop");
-        }
-    }
 
     @Test
     void mailetFromLibExtRunsInThePipeline() throws Exception {
-        server = Distribution.unpack("extension-jar");
+        server = DISTRIBUTIONS.unpack("extension-jar");
         buildMailetJar(server.home.resolve("lib/ext/stamp-mailet.jar"));
         Path pipeline = server.home.resolve("conf/mailetcontainer.xml");
         String xml = Files.readString(pipeline, StandardCharsets.UTF_8);

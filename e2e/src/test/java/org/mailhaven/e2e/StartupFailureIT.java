@@ -12,17 +12,21 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A start that cannot succeed fails fast, with a non-zero exit and one line that says what to
  * fix, and leaves nothing running.
  */
 class StartupFailureIT {
+    @RegisterExtension
+    static final Distributions DISTRIBUTIONS = new Distributions();
+
     private static Distribution server;
 
     @BeforeAll
     static void unpack() throws Exception {
-        server = Distribution.unpack("startup-failures");
+        server = DISTRIBUTIONS.unpack("startup-failures");
     }
 
     @Test
