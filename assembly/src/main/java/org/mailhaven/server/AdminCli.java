@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.apache.james.cli.ServerCmd;
+import org.apache.james.cli.probe.impl.JmxConnection;
 import org.apache.james.cli.type.CmdType;
 
 /**
@@ -44,24 +46,27 @@ public final class AdminCli {
             System.out.print(usage());
             return args.length == 0 ? USAGE : 0;
         }
+        Optional<ExtraCommand> extra = ExtraCommand.lookup(args[0]);
         CmdType command = CmdType.lookup(args[0]);
-        if (command == null) {
+        if (extra.isEmpty() && command == null) {
             System.err.println("Unknown command '" + args[0] + "'. Run 'bin/james-cli help' for the list.");
             return USAGE;
         }
         List<String> arguments = new ArrayList<>(Arrays.asList(args));
-        arguments.set(0, command.getCommand());
-        if (asksForPassword(command) && arguments.size() == command.getArgumentCount() - 1) {
+        String name = extra.map(e -> e.name).orElseGet(() -> command.getCommand());
+        arguments.set(0, name);
+        if (command != null && asksForPassword(command) && arguments.size() == command.getArgumentCount() - 1) {
             String password = readPassword(arguments.get(1));
             if (password == null || password.isEmpty()) {
-                System.err.println(command.getCommand() + ": no password given");
+                System.err.println(name + ": no password given");
                 return USAGE;
             }
             arguments.add(password);
         }
-        if (!command.hasCorrectArguments(arguments.size())) {
-            System.err.println(command.getCommand() + " takes " + (command.getArgumentCount() - 1)
-                + " argument(s), " + (arguments.size() - 1) + " given. Usage: bin/james-cli " + command.getUsage());
+        int expected = extra.map(ExtraCommand::argumentCount).orElseGet(() -> command.getArgumentCount() - 1);
+        if (arguments.size() - 1 != expected) {
+            System.err.println(name + " takes " + expected + " argument(s), " + (arguments.size() - 1)
+                + " given. Usage: bin/james-cli " + extra.map(ExtraCommand::usage).orElseGet(() -> command.getUsage()));
             return USAGE;
         }
         try {
@@ -72,9 +77,23 @@ public final class AdminCli {
                     + Settings.bindSpec(settings.jmxAddress(), settings.jmxPort()) + ". Start it with bin/james start.");
                 return NOT_RUNNING;
             }
-            return execute(command, arguments, settings, credentials);
+            return extra.isPresent()
+                ? execute(extra.get(), arguments.subList(1, arguments.size()), settings, credentials)
+                : execute(command, arguments, settings, credentials);
         } catch (SettingsException e) {
             System.err.println(e.getMessage());
+            return FAILED;
+        }
+    }
+
+    private static int execute(ExtraCommand command, List<String> arguments, Settings settings, AdminCredentials credentials) {
+        try (JmxConnection jmx = new JmxConnection(settings.jmxAddress(), settings.jmxPort(),
+                Optional.of(new JmxConnection.AuthCredential(credentials.user, credentials.password)))) {
+            command.run(jmx, arguments);
+            System.out.println(command.name + ": done");
+            return 0;
+        } catch (Exception e) {
+            System.err.println(command.name + " failed: " + reason(e));
             return FAILED;
         }
     }
@@ -154,6 +173,9 @@ public final class AdminCli {
             + "SetPassword may be left out, it is then asked for (or read from standard input).\n\nCommands:\n");
         for (CmdType type : CmdType.values()) {
             text.append("  ").append(type.getUsage()).append('\n');
+        }
+        for (ExtraCommand extra : ExtraCommand.values()) {
+            text.append("  ").append(extra.usage()).append('\n');
         }
         return text.toString();
     }

@@ -51,6 +51,7 @@ public final class Settings {
         d.put("jmx.address", "127.0.0.1");
         d.put("jmx.port", "9999");
         d.put("relay.networks", "");
+        d.put("subaddress.separator", "+");
         d.put("tls.keystore", "conf/tls/keystore.p12");
         d.put("tls.keystore.type", "PKCS12");
         d.put("tls.keystore.password.file", "conf/tls/keystore.password");
@@ -215,6 +216,7 @@ public final class Settings {
             System.setProperty(prefix + ".bind", bindSpec(address(listener), port(listener)));
         }
         System.setProperty("mailhaven.relay.networks", values.get("relay.networks"));
+        System.setProperty("mailhaven.subaddress.separator", values.get("subaddress.separator"));
         System.setProperty("jmx.address", jmxAddress());
         System.setProperty("jmx.port", Integer.toString(jmxPort()));
     }

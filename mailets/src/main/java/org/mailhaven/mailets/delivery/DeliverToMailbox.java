@@ -1,0 +1,183 @@
+package org.mailhaven.mailets.delivery;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+import javax.inject.Named;
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.MessageManager;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.exception.OverQuotaException;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.user.api.UsersRepository;
+import org.apache.james.user.api.UsersRepositoryException;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.PerRecipientHeaders;
+import org.apache.mailet.base.GenericMailet;
+import org.mailhaven.mailets.Parameters;
+import org.mailhaven.mailets.delivery.DeliveryTargets.Target;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Stores the message in the mailbox of each recipient (all recipients must be local users:
+ * match with {@code RecipientIsLocal}).
+ *
+ * <ul>
+ * <li>Each stored copy starts with {@code Return-Path: <envelope sender>} and
+ * {@code Delivered-To: <recipient>}.</li>
+ * <li>Folders and IMAP flags come from the Sieve filter ({@link DeliveryTargets}); without a
+ * decision the copy goes to INBOX. A folder that does not exist yet is created and subscribed.</li>
+ * <li>Every recipient has its own outcome: over quota is bounced with 5.2.2
+ * ({@code overQuota=bounce}) or retried later ({@code overQuota=retry}); any other storage error
+ * sends that recipient's copy to {@code errorProcessor}, where it is kept. The others are
+ * delivered regardless.</li>
+ * <li>The mail is consumed: nothing is left for later mailets.</li>
+ * </ul>
+ *
+ * <p>Parameters:
+ * <ul>
+ * <li>{@code overQuota}: {@code bounce} (default, 5.2.2 like Dovecot) or {@code retry}.</li>
+ * <li>{@code retryDelayMinutes}: with {@code retry}, minutes between attempts, default 15.</li>
+ * <li>{@code maxRetries}: with {@code retry}, attempts before bouncing with 5.2.2, default 96 (one day).</li>
+ * <li>{@code bounceProcessor}: default {@code bounces}.</li>
+ * <li>{@code errorProcessor}: default {@code error}.</li>
+ * </ul>
+ */
+public class DeliverToMailbox extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(DeliverToMailbox.class);
+    private static final AttributeName QUOTA_RETRIES = AttributeName.of("org.mailhaven.delivery.quota-retries");
+    private static final String MAILBOX_FULL = "5.2.2";
+
+    private final UsersRepository users;
+    private final MailboxManager mailboxes;
+    private boolean retryOverQuota;
+    private int retryDelayMinutes;
+    private int maxRetries;
+    private String bounceProcessor;
+    private String errorProcessor;
+
+    @Inject
+    public DeliverToMailbox(UsersRepository users, @Named("mailboxmanager") MailboxManager mailboxes) {
+        this.users = users;
+        this.mailboxes = mailboxes;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        retryOverQuota = Parameters.choice(getMailetConfig(), "overQuota", "bounce", "bounce", "retry").equals("retry");
+        retryDelayMinutes = Parameters.positiveInt(getMailetConfig(), "retryDelayMinutes", 15);
+        maxRetries = Parameters.positiveInt(getMailetConfig(), "maxRetries", 96);
+        bounceProcessor = getInitParameter("bounceProcessor", "bounces");
+        errorProcessor = getInitParameter("errorProcessor", "error");
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        List<MailAddress> overQuota = new ArrayList<>();
+        for (MailAddress recipient : mail.getRecipients()) {
+            try {
+                deliver(mail, recipient);
+            } catch (OverQuotaException e) {
+                LOGGER.info("Message {} for {}: mailbox over quota", ResolveRecipients.messageId(mail), recipient.asString());
+                overQuota.add(recipient);
+            } catch (MailboxException | UsersRepositoryException | IOException | MessagingException e) {
+                LOGGER.error("Message {} for {}: cannot store it, kept in the {} processor", ResolveRecipients.messageId(mail),
+                    recipient.asString(), errorProcessor, e);
+                mail.setErrorMessage("Delivery to " + recipient.asString() + " failed: " + e.getMessage());
+                MailCopies.send(getMailetContext(), mail, List.of(recipient), errorProcessor, null);
+            }
+        }
+        handleOverQuota(mail, overQuota);
+        mail.setState(Mail.GHOST);
+    }
+
+    private void deliver(Mail mail, MailAddress recipient)
+            throws MailboxException, UsersRepositoryException, IOException, MessagingException {
+        Username user = users.getUsername(recipient);
+        byte[] content = content(mail, recipient);
+        MailboxSession session = mailboxes.createSystemSession(user);
+        mailboxes.startProcessingRequest(session);
+        try {
+            for (Target target : DeliveryTargets.of(mail, recipient)) {
+                MessageManager mailbox = mailbox(MailboxPath.forUser(user, target.folder()), session);
+                mailbox.appendMessage(MessageManager.AppendCommand.builder()
+                    .recent()
+                    .delivery()
+                    .withFlags(target.asFlags())
+                    .build(content), session);
+                LOGGER.info("Message {} delivered to {} in {}{}", ResolveRecipients.messageId(mail), recipient.asString(),
+                    target.folder(), target.flags().isEmpty() ? "" : " with " + target.flags());
+            }
+        } finally {
+            mailboxes.endProcessingRequest(session);
+        }
+    }
+
+    private MessageManager mailbox(MailboxPath path, MailboxSession session) throws MailboxException {
+        if (!Boolean.TRUE.equals(Mono.from(mailboxes.mailboxExists(path, session)).block())) {
+            mailboxes.createMailbox(path, MailboxManager.CreateOption.CREATE_SUBSCRIPTION, session);
+        }
+        return mailboxes.getMailbox(path, session);
+    }
+
+    /** Return-Path and Delivered-To (RFC 5321 4.4, final delivery), then the message as received. */
+    private static byte[] content(Mail mail, MailAddress recipient) throws IOException, MessagingException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String sender = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
+        StringBuilder headers = new StringBuilder("Return-Path: <").append(sender).append(">\r\n");
+        for (PerRecipientHeaders.Header header : mail.getPerRecipientSpecificHeaders().getHeadersForRecipient(recipient)) {
+            if (!header.getName().equalsIgnoreCase("Delivered-To")) {
+                headers.append(header.getName()).append(": ").append(header.getValue()).append("\r\n");
+            }
+        }
+        headers.append("Delivered-To: ").append(recipient.asString()).append("\r\n");
+        out.write(headers.toString().getBytes(StandardCharsets.UTF_8));
+        mail.getMessage().writeTo(out);
+        return out.toByteArray();
+    }
+
+    private void handleOverQuota(Mail mail, List<MailAddress> overQuota) throws MessagingException {
+        if (overQuota.isEmpty()) {
+            return;
+        }
+        int attempts = mail.getAttribute(QUOTA_RETRIES)
+            .map(attribute -> attribute.getValue().value())
+            .filter(Integer.class::isInstance)
+            .map(Integer.class::cast)
+            .orElse(0);
+        if (retryOverQuota && attempts < maxRetries) {
+            Mail retry = mail.duplicate();
+            retry.setRecipients(overQuota);
+            retry.setAttribute(new Attribute(QUOTA_RETRIES, AttributeValue.of(attempts + 1)));
+            getMailetContext().sendMail(retry, mail.getState(), retryDelayMinutes, TimeUnit.MINUTES);
+            LOGGER.info("Message {} for {}: over quota, retry {} of {} in {} minutes", ResolveRecipients.messageId(mail),
+                overQuota, attempts + 1, maxRetries, retryDelayMinutes);
+            return;
+        }
+        for (MailAddress recipient : overQuota) {
+            MailCopies.bounce(getMailetContext(), mail, recipient, MAILBOX_FULL,
+                "Mailbox full: " + recipient.asString() + " is over its storage quota", bounceProcessor);
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Stores messages in local mailboxes, in the folders and with the flags the Sieve filter chose";
+    }
+}

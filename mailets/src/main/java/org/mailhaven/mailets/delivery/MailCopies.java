@@ -1,0 +1,49 @@
+package org.mailhaven.mailets.delivery;
+
+import java.util.Collection;
+import java.util.List;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.MailetContext;
+
+/**
+ * Copies of a message sent elsewhere in the pipeline for some of its recipients: forwarded
+ * copies to the relay, failed recipients to the bounce processor. The copy is independent of the
+ * original (copy-on-write), so headers added to it do not reach the other recipients.
+ */
+public final class MailCopies {
+    /** Read by James' DSNBounce for the Status of the report. */
+    public static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
+
+    private MailCopies() {
+    }
+
+    public static void send(MailetContext context, Mail mail, Collection<MailAddress> recipients, String processor,
+                            String deliveredTo) throws MessagingException {
+        Mail copy = mail.duplicate();
+        copy.setRecipients(List.copyOf(recipients));
+        if (deliveredTo != null) {
+            copy.getMessage().addHeader("Delivered-To", deliveredTo);
+        }
+        context.sendMail(copy, processor);
+    }
+
+    /**
+     * Hands the message for one recipient to the bounce processor, which reports {@code status}
+     * (an RFC 3463 code such as 5.1.1) and {@code reason} to the sender.
+     */
+    public static void bounce(MailetContext context, Mail mail, MailAddress recipient, String status, String reason,
+                              String bounceProcessor) throws MessagingException {
+        Mail copy = mail.duplicate();
+        copy.setRecipients(List.of(recipient));
+        copy.setErrorMessage(status + " " + reason);
+        copy.setAttribute(new Attribute(DELIVERY_ERROR, AttributeValue.of(status)));
+        context.sendMail(copy, bounceProcessor);
+    }
+}
