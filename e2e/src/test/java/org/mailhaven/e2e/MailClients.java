@@ -120,6 +120,32 @@ final class MailClients {
         }
     }
 
+    /** The first INBOX message whose text contains {@code text}, waiting for it up to {@code timeout}. */
+    String fetchMatching(String listener, String user, String password, String text, Duration timeout)
+            throws MessagingException, IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            try (Store store = open(listener, user, password)) {
+                Folder inbox = store.getFolder("INBOX");
+                inbox.open(Folder.READ_ONLY);
+                for (Message message : inbox.getMessages()) {
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    message.writeTo(bytes);
+                    String content = bytes.toString(StandardCharsets.UTF_8);
+                    if (content.contains(text)) {
+                        return content;
+                    }
+                }
+            } catch (MessagingException e) {
+                rethrowUnlessSelectRace(e);
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no message containing '" + text + "' for " + user + " within " + timeout);
+            }
+            Thread.sleep(200);
+        }
+    }
+
     /** The Message-IDs in the INBOX, selecting again if a delivery raced with the SELECT. */
     Set<String> messageIds(String listener, String user, String password) throws MessagingException {
         for (int attempt = 1; ; attempt++) {

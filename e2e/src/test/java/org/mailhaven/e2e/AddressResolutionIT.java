@@ -1,0 +1,101 @@
+package org.mailhaven.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import javax.mail.SendFailedException;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Aliases, subaddresses, catch-alls, domain aliases and loops, set up with bin/james-cli and
+ * exercised over SMTP and IMAP.
+ */
+class AddressResolutionIT {
+    private static final Duration DELIVERY = Duration.ofSeconds(30);
+    private static final String PASSWORD = "resolution-Secret-5";
+
+    @RegisterExtension
+    static final Distributions DISTRIBUTIONS = new Distributions();
+
+    private static Distribution server;
+    private static MailClients clients;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = DISTRIBUTIONS.unpack("address-resolution");
+        clients = new MailClients(server);
+        assertEquals(0, server.james("start").exitCode);
+        cli("AddDomain", "example.com");
+        cli("AddDomain", "catchall.test");
+        cli("AddUser", "alice@example.com", PASSWORD);
+        cli("AddUser", "bob@example.com", PASSWORD);
+        cli("AddUser", "carol@catchall.test", PASSWORD);
+        cli("AddAddressMapping", "sales", "example.com", "alice@example.com");
+        cli("AddAddressMapping", "*", "catchall.test", "bob@example.com");
+        cli("AddDomainAlias", "example.net", "example.com");
+    }
+
+    private static void cli(String... args) throws Exception {
+        Distribution.Result result = server.cli(args);
+        assertEquals(0, result.exitCode, result::toString);
+    }
+
+    private static String deliverAndRead(String recipient, String reader, String id) throws Exception {
+        String messageId = "<" + id + "@e2e.test>";
+        clients.sendUnauthenticated("smtp", "sender@remote.test",
+            MailClients.message("sender@remote.test", recipient, id, messageId), recipient);
+        return new String(clients.fetch("imap", reader, PASSWORD, messageId, DELIVERY), StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void aliasDeliversToItsTarget() throws Exception {
+        String delivered = deliverAndRead("sales@example.com", "alice@example.com", "alias");
+        assertTrue(delivered.contains("Delivered-To: alice@example.com"), delivered);
+    }
+
+    @Test
+    void subaddressDeliversToTheUserInAnyCase() throws Exception {
+        deliverAndRead("Alice+Newsletters@Example.com", "alice@example.com", "subaddress");
+    }
+
+    @Test
+    void catchAllTakesUnknownAddressesButNotExistingUsers() throws Exception {
+        deliverAndRead("whoever@catchall.test", "bob@example.com", "catchall");
+        deliverAndRead("carol@catchall.test", "carol@catchall.test", "catchall-user");
+    }
+
+    @Test
+    void domainAliasMapsEveryUser() throws Exception {
+        deliverAndRead("bob@example.net", "bob@example.com", "domain-alias");
+    }
+
+    @Test
+    void unknownSubaddressAndAliasDomainUserAreRefusedAtRcpt() {
+        for (String unknown : new String[] {"nobody+tag@example.com", "nobody@example.net"}) {
+            SendFailedException refused = assertThrows(SendFailedException.class,
+                () -> clients.sendUnauthenticated("smtp", "sender@remote.test",
+                    MailClients.message("sender@remote.test", unknown, "x", "<unknown-" + unknown + ">"), unknown));
+            assertTrue(String.valueOf(refused.getNextException()).contains("550 5.1.1"), refused::toString);
+        }
+    }
+
+    @Test
+    void aForwardThatComesBackIsBouncedNotLooped() throws Exception {
+        String messageId = "<came-back@e2e.test>";
+        byte[] looped = ("Delivered-To: alice@example.com\r\n"
+            + new String(MailClients.message("bob@example.com", "alice@example.com", "came back", messageId),
+                StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+        clients.sendUnauthenticated("smtp", "bob@example.com", looped, "alice@example.com");
+
+        String bounce = clients.fetchMatching("imap", "bob@example.com", PASSWORD, "Status: 5.4.6", DELIVERY);
+        assertTrue(bounce.contains("alice@example.com"), bounce);
+        assertTrue(!clients.messageIds("imap", "alice@example.com", PASSWORD).contains(messageId), "not delivered to alice");
+    }
+}
