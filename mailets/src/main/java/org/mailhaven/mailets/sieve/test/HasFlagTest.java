@@ -1,0 +1,45 @@
+package org.mailhaven.mailets.sieve.test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.jsieve.SieveContext;
+import org.apache.jsieve.exception.SieveException;
+import org.apache.jsieve.exception.SyntaxException;
+import org.mailhaven.mailets.sieve.FilterRun;
+import org.mailhaven.mailets.sieve.FlagList;
+import org.mailhaven.mailets.sieve.Match;
+import org.mailhaven.mailets.sieve.ParsedArguments;
+import org.mailhaven.mailets.sieve.SieveTest;
+
+/**
+ * imap4flags (RFC 5232) {@code hasflag [MATCH-TYPE] [COMPARATOR] [<variables>] <flags>}: whether
+ * the internal flags (or the named variables) hold one of the flags.
+ */
+public class HasFlagTest extends SieveTest {
+    @Override
+    protected ParsedArguments.Spec spec() {
+        return Match.accept(new ParsedArguments.Spec(1, 2));
+    }
+
+    @Override
+    protected void validate(ParsedArguments arguments, SieveContext context) throws SyntaxException {
+        Match.of(arguments, context);
+    }
+
+    @Override
+    protected boolean test(FilterRun run, ParsedArguments arguments, SieveContext context) throws SieveException {
+        Set<String> flags = new LinkedHashSet<>();
+        if (arguments.positionalCount() == 2) {
+            for (String variable : arguments.strings(0)) {
+                flags.addAll(FlagList.parse(List.of(run.variable(variable))));
+            }
+        } else {
+            flags.addAll(run.flags());
+        }
+        List<String> keys = new ArrayList<>(FlagList.parse(run.expand(arguments.strings(arguments.positionalCount() - 1))));
+        return Match.of(arguments, context).test(new ArrayList<>(flags), keys, context);
+    }
+}
