@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +20,8 @@ import java.util.stream.Collectors;
 import org.apache.james.cli.ServerCmd;
 import org.apache.james.cli.probe.impl.JmxConnection;
 import org.apache.james.cli.type.CmdType;
+import org.mailhaven.mailets.sieve.ScriptException;
+import org.mailhaven.mailets.sieve.SieveEngine;
 
 /**
  * {@code bin/james-cli}: James' administration commands ({@link ServerCmd}) against the running
@@ -69,6 +72,13 @@ public final class AdminCli {
                 + " given. Usage: bin/james-cli " + extra.map(ExtraCommand::usage).orElseGet(() -> command.getUsage()));
             return USAGE;
         }
+        if (command == CmdType.ADDACTIVESIEVESCRIPT) {
+            Optional<String> problem = sieveScriptProblem(Path.of(arguments.get(3)));
+            if (problem.isPresent()) {
+                System.err.println(name + " failed: " + problem.get());
+                return FAILED;
+            }
+        }
         try {
             Settings settings = Settings.load(home, System.getenv());
             AdminCredentials credentials = AdminCredentials.read(home);
@@ -95,6 +105,18 @@ public final class AdminCli {
         } catch (Exception e) {
             System.err.println(command.name + " failed: " + reason(e));
             return FAILED;
+        }
+    }
+
+    /** James stores any text as a script; check it with the engine that will run it first. */
+    private static Optional<String> sieveScriptProblem(Path script) {
+        try {
+            SieveEngine.create().parse(script.toString(), Files.readString(script, StandardCharsets.UTF_8));
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(script + " cannot be read: " + e.getMessage());
+        } catch (ScriptException e) {
+            return Optional.of(script + " " + e.getMessage());
         }
     }
 

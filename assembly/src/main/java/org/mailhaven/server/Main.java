@@ -36,6 +36,8 @@ import org.springframework.beans.factory.BeanCreationException;
  */
 public final class Main {
     private static final String SPRING_CONTEXT = "META-INF/org/apache/james/spring-server.xml";
+    /** Loaded after James' wiring, so that its beans replace James' ones of the same id. */
+    private static final String SPRING_OVERRIDES = "META-INF/mailhaven/spring-overrides.xml";
     /** Without root, demo mode moves ports below 1024 up by this much (25 becomes 10025). */
     private static final int DEMO_PORT_OFFSET = 10000;
     private static final Duration LISTENER_WAIT = Duration.ofSeconds(30);
@@ -106,7 +108,7 @@ public final class Main {
         ConfigCheck.run(home);
         PortCheck.run(settings);
 
-        JamesServerApplicationContext context = new JamesServerApplicationContext(new String[] {SPRING_CONTEXT});
+        JamesServerApplicationContext context = new JamesServerApplicationContext(new String[] {SPRING_CONTEXT, SPRING_OVERRIDES});
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(context, lock), "mailhaven-shutdown"));
         context.start();
         awaitListeners(settings);

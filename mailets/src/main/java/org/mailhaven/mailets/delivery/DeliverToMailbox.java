@@ -27,6 +27,7 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.PerRecipientHeaders;
 import org.apache.mailet.base.GenericMailet;
+import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.Parameters;
 import org.mailhaven.mailets.delivery.DeliveryTargets.Target;
 import org.slf4j.Logger;
@@ -94,10 +95,10 @@ public class DeliverToMailbox extends GenericMailet {
             try {
                 deliver(mail, recipient);
             } catch (OverQuotaException e) {
-                LOGGER.info("Message {} for {}: mailbox over quota", ResolveRecipients.messageId(mail), recipient.asString());
+                LOGGER.info("Message {} for {}: mailbox over quota", MessageIds.of(mail), recipient.asString());
                 overQuota.add(recipient);
             } catch (MailboxException | UsersRepositoryException | IOException | MessagingException e) {
-                LOGGER.error("Message {} for {}: cannot store it, kept in the {} processor", ResolveRecipients.messageId(mail),
+                LOGGER.error("Message {} for {}: cannot store it, kept in the {} processor", MessageIds.of(mail),
                     recipient.asString(), errorProcessor, e);
                 mail.setErrorMessage("Delivery to " + recipient.asString() + " failed: " + e.getMessage());
                 MailCopies.send(getMailetContext(), mail, List.of(recipient), errorProcessor, null);
@@ -121,7 +122,7 @@ public class DeliverToMailbox extends GenericMailet {
                     .delivery()
                     .withFlags(target.asFlags())
                     .build(content), session);
-                LOGGER.info("Message {} delivered to {} in {}{}", ResolveRecipients.messageId(mail), recipient.asString(),
+                LOGGER.info("Message {} delivered to {} in {}{}", MessageIds.of(mail), recipient.asString(),
                     target.folder(), target.flags().isEmpty() ? "" : " with " + target.flags());
             }
         } finally {
@@ -166,7 +167,7 @@ public class DeliverToMailbox extends GenericMailet {
             retry.setRecipients(overQuota);
             retry.setAttribute(new Attribute(QUOTA_RETRIES, AttributeValue.of(attempts + 1)));
             getMailetContext().sendMail(retry, mail.getState(), retryDelayMinutes, TimeUnit.MINUTES);
-            LOGGER.info("Message {} for {}: over quota, retry {} of {} in {} minutes", ResolveRecipients.messageId(mail),
+            LOGGER.info("Message {} for {}: over quota, retry {} of {} in {} minutes", MessageIds.of(mail),
                 overQuota, attempts + 1, maxRetries, retryDelayMinutes);
             return;
         }

@@ -20,6 +20,7 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.Parameters;
 import org.mailhaven.mailets.delivery.AddressResolver.Failure;
 import org.mailhaven.mailets.delivery.AddressResolver.LocalTarget;
@@ -106,7 +107,7 @@ public class ResolveRecipients extends GenericMailet {
                 forward(mail, recipient, resolution.remote());
             }
             for (Failure failure : failures) {
-                LOGGER.info("Message {} for {} not delivered: {} {}", messageId(mail), recipient.asString(),
+                LOGGER.info("Message {} for {} not delivered: {} {}", MessageIds.of(mail), recipient.asString(),
                     failure.status(), failure.reason());
                 MailCopies.bounce(getMailetContext(), mail, recipient, failure.status(), failure.reason(), bounceProcessor);
             }
@@ -131,7 +132,7 @@ public class ResolveRecipients extends GenericMailet {
         if (targets.isEmpty()) {
             return;
         }
-        LOGGER.info("Message {} for {} forwarded to {}", messageId(mail), recipient.asString(), targets);
+        LOGGER.info("Message {} for {} forwarded to {}", MessageIds.of(mail), recipient.asString(), targets);
         MailCopies.send(getMailetContext(), mail, targets, forwardProcessor, recipient.asString());
     }
 
@@ -153,15 +154,6 @@ public class ResolveRecipients extends GenericMailet {
 
     private static String key(MailAddress address) {
         return address.asString().toLowerCase(Locale.ROOT);
-    }
-
-    static String messageId(Mail mail) {
-        try {
-            String id = mail.getMessage().getMessageID();
-            return id == null ? mail.getName() : id;
-        } catch (MessagingException e) {
-            return mail.getName();
-        }
     }
 
     @Override

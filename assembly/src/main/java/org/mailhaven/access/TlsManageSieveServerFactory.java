@@ -1,0 +1,229 @@
+package org.mailhaven.access;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.inject.Inject;
+
+import org.apache.commons.configuration2.HierarchicalConfiguration;
+import org.apache.commons.configuration2.tree.ImmutableNode;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.managesieve.api.Session;
+import org.apache.james.managesieve.api.SyntaxException;
+import org.apache.james.managesieve.core.CoreProcessor;
+import org.apache.james.managesieve.jsieve.Parser;
+import org.apache.james.managesieve.transcode.ArgumentParser;
+import org.apache.james.managesieve.transcode.ManageSieveProcessor;
+import org.apache.james.managesieveserver.netty.ChannelManageSieveResponseWriter;
+import org.apache.james.managesieveserver.netty.ManageSieveChannelUpstreamHandler;
+import org.apache.james.managesieveserver.netty.ManageSieveServer;
+import org.apache.james.managesieveserver.netty.ManageSieveServerFactory;
+import org.apache.james.managesieveserver.netty.NettyConstants;
+import org.apache.james.protocols.api.CommandDetectionSession;
+import org.apache.james.protocols.lib.netty.AbstractConfigurableAsyncServer;
+import org.apache.james.protocols.netty.Encryption;
+import org.apache.james.sieverepository.api.ScriptContent;
+import org.apache.james.sieverepository.api.SieveRepository;
+import org.apache.james.user.api.UsersRepository;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
+
+/**
+ * James 3.8.1's ManageSieve listeners, made usable with STARTTLS and safe for passwords.
+ *
+ * <ul>
+ * <li>James' STARTTLS injection guard looks for the connection's state under the channel
+ * attribute "session", where 3.8.1's ManageSieve never puts it: every command after STARTTLS was
+ * taken for an injection and the connection hung (JAMES-4210, fixed upstream after 3.8.1). The
+ * state is registered under that key here.</li>
+ * <li>After STARTTLS the capabilities are announced again, as RFC 5804 2.2 requires and clients
+ * such as sieve-connect expect.</li>
+ * <li>AUTHENTICATE before STARTTLS is refused with {@code NO (ENCRYPT-NEEDED)}: no password in
+ * clear text.</li>
+ * <li>James stores an uploaded script before checking it; here it is stored only if the check
+ * passes, so a refused PUTSCRIPT leaves nothing behind (RFC 5804 2.6).</li>
+ * <li>James 3.8.1 understands a SASL response only quoted on the AUTHENTICATE line. The other
+ * forms RFC 5804 allows, and clients use (sieve-connect sends a literal {@code {n+}}; others answer
+ * the server's continuation), are rewritten into that one; {@code *} cancels as the RFC says.</li>
+ * </ul>
+ * Replaces James' {@code managesieveserver} bean in {@code META-INF/mailhaven/spring-overrides.xml};
+ * configured by {@code conf/managesieveserver.xml} as before.
+ */
+public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
+    /** The ManageSieve maximum line length James uses. */
+    private static final int MAX_LINE_LENGTH = 8000;
+
+    private FileSystem fileSystem;
+    private SieveRepository sieveRepository;
+    private UsersRepository usersRepository;
+    private Parser parser;
+
+    @Inject
+    @Override
+    public void setFileSystem(FileSystem fileSystem) {
+        super.setFileSystem(fileSystem);
+        this.fileSystem = fileSystem;
+    }
+
+    @Inject
+    @Override
+    public void setSieveRepository(SieveRepository sieveRepository) {
+        super.setSieveRepository(sieveRepository);
+        this.sieveRepository = sieveRepository;
+    }
+
+    @Inject
+    @Override
+    public void setUsersRepository(UsersRepository usersRepository) {
+        super.setUsersRepository(usersRepository);
+        this.usersRepository = usersRepository;
+    }
+
+    @Inject
+    @Override
+    public void setParser(Parser parser) {
+        super.setParser(parser);
+        this.parser = parser;
+    }
+
+    @Override
+    protected List<AbstractConfigurableAsyncServer> createServers(HierarchicalConfiguration<ImmutableNode> config) throws Exception {
+        ManageSieveProcessor processor = new ManageSieveProcessor(new ArgumentParser(
+            new CoreProcessor(storingValidScriptsOnly(sieveRepository, parser), usersRepository, parser)));
+        List<AbstractConfigurableAsyncServer> servers = new ArrayList<>();
+        for (HierarchicalConfiguration<ImmutableNode> serverConfig : config.configurationsAt("managesieveserver")) {
+            TlsManageSieveServer server = new TlsManageSieveServer(processor);
+            server.setFileSystem(fileSystem);
+            server.configure(serverConfig);
+            servers.add(server);
+        }
+        return servers;
+    }
+
+    /**
+     * The repository as James' ManageSieve core sees it: PUTSCRIPT of a script the parser refuses
+     * stores nothing; the parser check James runs right after reports the error to the client.
+     */
+    private static SieveRepository storingValidScriptsOnly(SieveRepository repository, Parser parser) {
+        return (SieveRepository) Proxy.newProxyInstance(SieveRepository.class.getClassLoader(),
+            new Class<?>[] {SieveRepository.class}, (proxy, method, args) -> {
+                if (method.getName().equals("putScript") && args[2] instanceof ScriptContent content
+                        && !isValid(parser, content.getValue())) {
+                    return null;
+                }
+                try {
+                    return method.invoke(repository, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
+    }
+
+    private static boolean isValid(Parser parser, String script) {
+        try {
+            parser.parse(script);
+            return true;
+        } catch (SyntaxException e) {
+            return false;
+        }
+    }
+
+    private static final class TlsManageSieveServer extends ManageSieveServer {
+        private final ManageSieveProcessor processor;
+
+        TlsManageSieveServer(ManageSieveProcessor processor) {
+            super(MAX_LINE_LENGTH, processor);
+            this.processor = processor;
+        }
+
+        @Override
+        protected ChannelInboundHandlerAdapter createCoreHandler() {
+            return new TlsAwareHandler(processor, getEncryption());
+        }
+    }
+
+    private static final class TlsAwareHandler extends ManageSieveChannelUpstreamHandler {
+        /** The attribute James' STARTTLS injection guard reads the connection's state from. */
+        private static final AttributeKey<CommandDetectionSession> GUARD_STATE = AttributeKey.valueOf("session");
+
+        private static final Pattern AUTHENTICATE = Pattern.compile("(?i)AUTHENTICATE\\s.*");
+        private static final Pattern AUTHENTICATE_WITH_LITERAL = Pattern.compile("(?i)AUTHENTICATE\\s+(\"[^\"]*\")\\s+\\{\\d+\\+?}");
+        private static final Pattern LITERAL = Pattern.compile("\\{\\d+\\+?}");
+
+        private final ManageSieveProcessor processor;
+        private final boolean startTls;
+        /** The command a literal announced on the previous line belongs to; one handler per connection. */
+        private String awaitingLiteralFor;
+
+        TlsAwareHandler(ManageSieveProcessor processor, Encryption encryption) {
+            super(processor, encryption, MAX_LINE_LENGTH);
+            this.processor = processor;
+            this.startTls = encryption != null && encryption.isStartTLS();
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            super.channelActive(ctx);
+            ctx.channel().attr(GUARD_STATE).set(writer(ctx));
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            Session session = ctx.channel().attr(NettyConstants.SESSION_ATTRIBUTE_KEY).get();
+            if (session == null) {
+                super.channelRead(ctx, msg);
+                return;
+            }
+            String line = String.valueOf(msg).strip();
+            boolean wasEncrypted = session.isSslEnabled();
+            if (awaitingLiteralFor != null) {
+                String command = awaitingLiteralFor;
+                awaitingLiteralFor = null;
+                super.channelRead(ctx, command + line + (command.startsWith("AUTHENTICATE") ? "\"" : "") + "\r\n");
+                return;
+            }
+            if (AUTHENTICATE.matcher(line).matches()) {
+                if (startTls && !wasEncrypted) {
+                    writer(ctx).write("NO (ENCRYPT-NEEDED) \"Use STARTTLS before AUTHENTICATE\"\r\n");
+                    return;
+                }
+                Matcher literal = AUTHENTICATE_WITH_LITERAL.matcher(line);
+                if (literal.matches()) {
+                    awaitingLiteralFor = "AUTHENTICATE " + literal.group(1) + " \"";
+                    return;
+                }
+            } else if (session.getState() == Session.State.AUTHENTICATION_IN_PROGRESS) {
+                answerContinuation(ctx, session, line);
+                return;
+            }
+            super.channelRead(ctx, msg);
+            if (!wasEncrypted && session.isSslEnabled()) {
+                // Queued by the TLS handler until the handshake completes, then sent encrypted.
+                writer(ctx).write(processor.getAdvertisedCapabilities() + "OK\r\n");
+            }
+        }
+
+        /** The client's answer to the server's "+" continuation: a quoted string, a literal or "*". */
+        private void answerContinuation(ChannelHandlerContext ctx, Session session, String line) throws Exception {
+            if (line.equals("\"*\"") || line.equals("*")) {
+                session.setState(Session.State.UNAUTHENTICATED);
+                writer(ctx).write("NO \"Authentication cancelled\"\r\n");
+            } else if (LITERAL.matcher(line).matches()) {
+                awaitingLiteralFor = "SASL ";
+            } else {
+                // James takes the response as the text after the first space of the line.
+                super.channelRead(ctx, "SASL " + line.replaceAll("^\"|\"$", "") + "\r\n");
+            }
+        }
+
+        private static ChannelManageSieveResponseWriter writer(ChannelHandlerContext ctx) {
+            return ctx.channel().attr(NettyConstants.RESPONSE_WRITER_ATTRIBUTE_KEY).get();
+        }
+    }
+}
