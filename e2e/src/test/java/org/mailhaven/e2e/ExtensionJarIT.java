@@ -46,7 +46,7 @@ class ExtensionJarIT {
         buildMailetJar(server.home.resolve("lib/ext/stamp-mailet.jar"));
         Path pipeline = server.home.resolve("conf/mailetcontainer.xml");
         String xml = Files.readString(pipeline, StandardCharsets.UTF_8);
-        String delivery = "<mailet match=\"RecipientIsLocal\" class=\"LocalDelivery\"/>";
+        String delivery = "<mailet match=\"All\" class=\"org.mailhaven.mailets.delivery.DeliverToMailbox\">";
         assertTrue(xml.contains(delivery), "shipped pipeline has local delivery");
         Files.writeString(pipeline, xml.replace(delivery,
             "<mailet match=\"All\" class=\"com.example.mail.StampMailet\"><stamp>from-lib-ext</stamp></mailet>\n"

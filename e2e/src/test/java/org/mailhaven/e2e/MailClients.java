@@ -6,11 +6,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import javax.mail.Address;
+import javax.mail.Flags;
 import javax.mail.Folder;
 import javax.mail.Message;
 import javax.mail.MessagingException;
@@ -96,71 +101,32 @@ final class MailClients {
         return store;
     }
 
-    /**
-     * The bytes of the INBOX message with this Message-ID, as the server hands them out, waiting
-     * for delivery up to {@code timeout}.
-     */
-    byte[] fetch(String listener, String user, String password, String messageId, Duration timeout)
-            throws MessagingException, IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            try {
-                byte[] found = find(listener, user, password, messageId);
-                if (found != null) {
-                    return found;
-                }
-            } catch (MessagingException e) {
-                rethrowUnlessSelectRace(e);
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no message " + messageId + " for " + user + " over " + listener
-                    + " within " + timeout);
-            }
-            Thread.sleep(200);
+    /** A message as a client reads it from a folder: its bytes, flags and Message-ID. */
+    record Stored(byte[] bytes, Flags flags, String messageId) {
+        String text() {
+            return new String(bytes, StandardCharsets.UTF_8);
         }
     }
 
-    /** The first INBOX message whose text contains {@code text}, waiting for it up to {@code timeout}. */
-    String fetchMatching(String listener, String user, String password, String text, Duration timeout)
-            throws MessagingException, IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            try (Store store = open(listener, user, password)) {
-                Folder inbox = store.getFolder("INBOX");
-                inbox.open(Folder.READ_ONLY);
-                for (Message message : inbox.getMessages()) {
-                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                    message.writeTo(bytes);
-                    String content = bytes.toString(StandardCharsets.UTF_8);
-                    if (content.contains(text)) {
-                        return content;
-                    }
-                }
-            } catch (MessagingException e) {
-                rethrowUnlessSelectRace(e);
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no message containing '" + text + "' for " + user + " within " + timeout);
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    /** The Message-IDs in the INBOX, selecting again if a delivery raced with the SELECT. */
-    Set<String> messageIds(String listener, String user, String password) throws MessagingException {
+    /** The messages of a folder, none if it does not exist; selects again if a delivery raced with SELECT. */
+    List<Stored> messages(String listener, String user, String password, String folder)
+            throws MessagingException, IOException {
         for (int attempt = 1; ; attempt++) {
             try (Store store = open(listener, user, password)) {
-                Folder inbox = store.getFolder("INBOX");
-                inbox.open(Folder.READ_ONLY);
-                Set<String> ids = new HashSet<>();
-                for (Message message : inbox.getMessages()) {
-                    String[] header = message.getHeader("Message-ID");
-                    if (header != null) {
-                        ids.add(header[0]);
-                    }
+                Folder box = store.getFolder(folder);
+                if (!box.exists()) {
+                    return List.of();
                 }
-                inbox.close(false);
-                return ids;
+                box.open(Folder.READ_ONLY);
+                List<Stored> result = new ArrayList<>();
+                for (Message message : box.getMessages()) {
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    message.writeTo(bytes);
+                    String[] ids = message.getHeader("Message-ID");
+                    result.add(new Stored(bytes.toByteArray(), message.getFlags(), ids == null ? "" : ids[0]));
+                }
+                box.close(false);
+                return result;
             } catch (MessagingException e) {
                 if (attempt == 5) {
                     throw e;
@@ -170,6 +136,41 @@ final class MailClients {
         }
     }
 
+    /** The first message of {@code folder} that {@code wanted} accepts, waiting for it up to {@code timeout}. */
+    Stored await(String listener, String user, String password, String folder, Predicate<Stored> wanted, Duration timeout)
+            throws MessagingException, IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            Optional<Stored> found = messages(listener, user, password, folder).stream().filter(wanted).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no such message for " + user + " in " + folder + " within " + timeout);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The bytes of the INBOX message with this Message-ID, waiting for delivery up to {@code timeout}. */
+    byte[] fetch(String listener, String user, String password, String messageId, Duration timeout)
+            throws MessagingException, IOException, InterruptedException {
+        return await(listener, user, password, "INBOX", stored -> stored.messageId().equals(messageId), timeout).bytes();
+    }
+
+    /** The first INBOX message whose text contains {@code text}, waiting for it up to {@code timeout}. */
+    String fetchMatching(String listener, String user, String password, String text, Duration timeout)
+            throws MessagingException, IOException, InterruptedException {
+        return await(listener, user, password, "INBOX", stored -> stored.text().contains(text), timeout).text();
+    }
+
+    /** The Message-IDs in the INBOX. */
+    Set<String> messageIds(String listener, String user, String password) throws MessagingException, IOException {
+        Set<String> ids = new HashSet<>();
+        messages(listener, user, password, "INBOX").forEach(stored -> ids.add(stored.messageId()));
+        return ids;
+    }
+
     /**
      * James 3.8.1 (JAMES-4088, fixed in 3.9.0): a message delivered during SELECT can be counted in
      * EXISTS before it can be fetched, so a FETCH of it fails with BAD; real clients select again.
@@ -177,24 +178,6 @@ final class MailClients {
     private static void rethrowUnlessSelectRace(MessagingException e) throws MessagingException {
         if (!String.valueOf(e.getMessage()).contains("Invalid messageset")) {
             throw e;
-        }
-    }
-
-    private byte[] find(String listener, String user, String password, String messageId)
-            throws MessagingException, IOException {
-        try (Store store = open(listener, user, password)) {
-            Folder inbox = store.getFolder("INBOX");
-            inbox.open(Folder.READ_ONLY);
-            for (Message message : inbox.getMessages()) {
-                String[] ids = message.getHeader("Message-ID");
-                if (ids != null && ids[0].equals(messageId)) {
-                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                    message.writeTo(bytes);
-                    return bytes.toByteArray();
-                }
-            }
-            inbox.close(false);
-            return null;
         }
     }
 

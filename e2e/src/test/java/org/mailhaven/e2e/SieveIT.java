@@ -1,0 +1,172 @@
+package org.mailhaven.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import javax.mail.Flags;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Sieve filtering as users get it: scripts uploaded with sieve-connect over ManageSieve (STARTTLS,
+ * PLAIN), in the shapes Roundcube's managesieve plugin and Thunderbird's Sieve add-on write them,
+ * and the administrator's global script.
+ */
+class SieveIT {
+    private static final Duration DELIVERY = Duration.ofSeconds(30);
+    private static final String PASSWORD = "sieve-Secret-6";
+
+    /** What Roundcube's managesieve plugin writes for two rules (LF line ends, tabs, rule comments). */
+    private static final String ROUNDCUBE_SCRIPT = "require [\"fileinto\",\"imap4flags\",\"copy\",\"vacation\"];\n"
+        + "# rule:[Newsletters]\n"
+        + "if allof (header :contains \"subject\" \"[news]\")\n"
+        + "{\n"
+        + "\tfileinto :copy :flags \"\\\\Flagged\" \"Newsletters\";\n"
+        + "}\n"
+        + "# rule:[Out of office]\n"
+        + "if true\n"
+        + "{\n"
+        + "\tvacation :days 1 :addresses [\"bob@example.com\"] :subject \"Out of office\" \"I am away until Monday.\";\n"
+        + "}\n";
+
+    /** What Thunderbird's Sieve add-on saves (CRLF line ends, anyof/allof, reject and redirect). */
+    private static final String THUNDERBIRD_SCRIPT = "require [\"reject\"];\r\n"
+        + "\r\n"
+        + "if anyof (header :contains \"from\" \"seller@\")\r\n"
+        + "{\r\n"
+        + "  reject \"I do not buy anything.\";\r\n"
+        + "  stop;\r\n"
+        + "}\r\n"
+        + "\r\n"
+        + "if allof (address :is \"from\" \"boss@example.com\")\r\n"
+        + "{\r\n"
+        + "  redirect \"dave@example.com\";\r\n"
+        + "}\r\n";
+
+    @RegisterExtension
+    static final Distributions DISTRIBUTIONS = new Distributions();
+
+    private static Distribution server;
+    private static MailClients clients;
+    private static SieveConnect sieve;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = DISTRIBUTIONS.unpack("sieve");
+        clients = new MailClients(server);
+        sieve = new SieveConnect(server);
+        assertEquals(0, server.james("start").exitCode);
+        assertEquals(0, server.cli("AddDomain", "example.com").exitCode);
+        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "seller", "boss"}) {
+            assertEquals(0, server.cli("AddUser", user + "@example.com", PASSWORD).exitCode);
+        }
+    }
+
+    private static void send(String from, String to, String subject, String messageId, String extraHeaders) throws Exception {
+        byte[] message = (extraHeaders + new String(MailClients.message(from, to, subject, messageId), StandardCharsets.US_ASCII))
+            .getBytes(StandardCharsets.US_ASCII);
+        clients.sendUnauthenticated("smtp", from, message, to);
+    }
+
+    @Test
+    void roundcubeScriptFilesWithAFlagKeepsACopyAndAnswersVacationOncePerSender() throws Exception {
+        sieve.uploadAndActivate("bob@example.com", PASSWORD, "roundcube", ROUNDCUBE_SCRIPT);
+        send("carol@example.com", "bob@example.com", "[news] first", "<news-1@e2e.test>", "");
+        send("carol@example.com", "bob@example.com", "[news] second", "<news-2@e2e.test>", "");
+
+        MailClients.Stored filed = clients.await("imap", "bob@example.com", PASSWORD, "Newsletters",
+            stored -> stored.messageId().equals("<news-1@e2e.test>"), DELIVERY);
+        assertTrue(filed.flags().contains(Flags.Flag.FLAGGED), "filed with \\Flagged");
+        clients.fetch("imap", "bob@example.com", PASSWORD, "<news-1@e2e.test>", DELIVERY);
+        clients.fetch("imap", "bob@example.com", PASSWORD, "<news-2@e2e.test>", DELIVERY);
+
+        String reply = clients.fetchMatching("imap", "carol@example.com", PASSWORD, "Subject: Out of office", DELIVERY);
+        assertTrue(reply.contains("Auto-Submitted: auto-replied"), reply);
+        assertTrue(reply.contains("I am away until Monday."), reply);
+        assertTrue(reply.contains("Return-Path: <>"), "vacation replies have a null envelope sender:\n" + reply);
+        Thread.sleep(2000);
+        long replies = clients.messages("imap", "carol@example.com", PASSWORD, "INBOX").stream()
+            .filter(stored -> stored.text().contains("Subject: Out of office")).count();
+        assertEquals(1, replies, "one vacation reply per sender and period");
+    }
+
+    @Test
+    void thunderbirdScriptRejectsAndRedirects() throws Exception {
+        sieve.uploadAndActivate("alice@example.com", PASSWORD, "thunderbird", THUNDERBIRD_SCRIPT);
+
+        send("seller@example.com", "alice@example.com", "Great offer", "<offer@e2e.test>", "");
+        String refusal = clients.fetchMatching("imap", "seller@example.com", PASSWORD, "I do not buy anything.", DELIVERY);
+        assertTrue(refusal.contains("report-type=disposition-notification"), refusal);
+        assertTrue(refusal.matches("(?s).*Disposition: automatic-action/MDN-sent-automatically;\\s*deleted.*"), refusal);
+
+        send("boss@example.com", "alice@example.com", "Please handle", "<redirect@e2e.test>", "");
+        String redirected = new String(clients.fetch("imap", "dave@example.com", PASSWORD, "<redirect@e2e.test>", DELIVERY),
+            StandardCharsets.US_ASCII);
+        assertTrue(redirected.contains("Return-Path: <boss@example.com>"), "redirect keeps the envelope sender:\n" + redirected);
+
+        Thread.sleep(2000);
+        assertTrue(!clients.messageIds("imap", "alice@example.com", PASSWORD).contains("<offer@e2e.test>"), "rejected: not stored");
+        assertTrue(!clients.messageIds("imap", "alice@example.com", PASSWORD).contains("<redirect@e2e.test>"), "redirected: not kept");
+    }
+
+    @Test
+    void globalScriptMovesSpamFlaggedMailToJunk() throws Exception {
+        send("someone@remote.test", "erin@example.com", "Cheap pills", "<spam@e2e.test>", "X-Spam-Flag: YES\r\n");
+        clients.await("imap", "erin@example.com", PASSWORD, "Junk", stored -> stored.messageId().equals("<spam@e2e.test>"), DELIVERY);
+        assertTrue(!clients.messageIds("imap", "erin@example.com", PASSWORD).contains("<spam@e2e.test>"), "not in INBOX");
+    }
+
+    @Test
+    void scriptFailingAtRunTimeKeepsTheMessageInInbox() throws Exception {
+        sieve.uploadAndActivate("dave@example.com", PASSWORD, "broken",
+            "require [\"reject\", \"fileinto\"];\nif header :contains \"subject\" \"conflict\" { fileinto \"Elsewhere\"; reject \"no\"; }\n");
+        send("someone@remote.test", "dave@example.com", "conflict", "<conflict@e2e.test>", "");
+        clients.fetch("imap", "dave@example.com", PASSWORD, "<conflict@e2e.test>", DELIVERY);
+        assertTrue(clients.messages("imap", "dave@example.com", PASSWORD, "Elsewhere").isEmpty());
+    }
+
+    @Test
+    void invalidScriptIsRefusedWithItsLineOverManageSieveAndTheCli() throws Exception {
+        String invalid = "require \"fileinto\";\nif header :contains \"subject\" \"x\" {\n  filein \"X\";\n}\n";
+        Path file = Files.createTempFile("invalid", ".sieve");
+        Files.writeString(file, invalid);
+
+        Distribution.Result upload = sieve.run("carol@example.com", PASSWORD, "--upload", "--localsieve", file.toString(),
+            "--remotesieve", "invalid");
+        assertTrue(upload.exitCode != 0, upload::toString);
+        assertTrue(upload.stdout.contains("line 3, column 3: Unknown command 'filein'"), upload::toString);
+        Distribution.Result list = sieve.run("carol@example.com", PASSWORD, "--list");
+        assertTrue(!list.stdout.contains("invalid"), () -> "a refused script is not stored: " + list);
+
+        Distribution.Result cli = server.cli("AddActiveSieveScript", "carol@example.com", "invalid", file.toString());
+        assertEquals(1, cli.exitCode, cli::toString);
+        assertTrue(cli.stderr.contains("line 3, column 3: Unknown command"), cli::toString);
+    }
+
+    @Test
+    void manageSieveRefusesAuthenticationBeforeStartTls() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port("managesieve"))) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && !line.startsWith("OK"));
+            OutputStream out = socket.getOutputStream();
+            out.write("AUTHENTICATE \"PLAIN\" \"AGNhcm9sQGV4YW1wbGUuY29tAHg=\"\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = in.readLine();
+            assertTrue(answer.startsWith("NO (ENCRYPT-NEEDED)"), answer);
+        }
+    }
+}
