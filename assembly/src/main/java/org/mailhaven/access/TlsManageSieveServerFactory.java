@@ -2,6 +2,7 @@ package org.mailhaven.access;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -30,6 +31,8 @@ import org.apache.james.sieverepository.api.ScriptContent;
 import org.apache.james.sieverepository.api.SieveRepository;
 import org.apache.james.user.api.UsersRepository;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
@@ -38,6 +41,9 @@ import io.netty.util.AttributeKey;
  * James 3.8.1's ManageSieve listeners, made usable with STARTTLS and safe for passwords.
  *
  * <ul>
+ * <li>STARTTLS itself is answered here: James writes its "OK" asynchronously and installs TLS at
+ * once, so the "OK" sometimes went out encrypted and the client's handshake failed. Reads are
+ * paused, the "OK" is sent in clear text and waited for, then TLS is installed.</li>
  * <li>James' STARTTLS injection guard looks for the connection's state under the channel
  * attribute "session", where 3.8.1's ManageSieve never puts it: every command after STARTTLS was
  * taken for an injection and the connection hung (JAMES-4210, fixed upstream after 3.8.1). The
@@ -152,11 +158,13 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
         /** The attribute James' STARTTLS injection guard reads the connection's state from. */
         private static final AttributeKey<CommandDetectionSession> GUARD_STATE = AttributeKey.valueOf("session");
 
+        private static final String SSL_HANDLER = "sslHandler";
         private static final Pattern AUTHENTICATE = Pattern.compile("(?i)AUTHENTICATE\\s.*");
         private static final Pattern AUTHENTICATE_WITH_LITERAL = Pattern.compile("(?i)AUTHENTICATE\\s+(\"[^\"]*\")\\s+\\{\\d+\\+?}");
         private static final Pattern LITERAL = Pattern.compile("\\{\\d+\\+?}");
 
         private final ManageSieveProcessor processor;
+        private final Encryption encryption;
         private final boolean startTls;
         /** The command a literal announced on the previous line belongs to; one handler per connection. */
         private String awaitingLiteralFor;
@@ -164,6 +172,7 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
         TlsAwareHandler(ManageSieveProcessor processor, Encryption encryption) {
             super(processor, encryption, MAX_LINE_LENGTH);
             this.processor = processor;
+            this.encryption = encryption;
             this.startTls = encryption != null && encryption.isStartTLS();
         }
 
@@ -188,6 +197,10 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
                 super.channelRead(ctx, command + line + (command.startsWith("AUTHENTICATE") ? "\"" : "") + "\r\n");
                 return;
             }
+            if (startTls && !wasEncrypted && line.equalsIgnoreCase("STARTTLS")) {
+                startTls(ctx, session);
+                return;
+            }
             if (AUTHENTICATE.matcher(line).matches()) {
                 if (startTls && !wasEncrypted) {
                     writer(ctx).write("NO (ENCRYPT-NEEDED) \"Use STARTTLS before AUTHENTICATE\"\r\n");
@@ -203,10 +216,19 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
                 return;
             }
             super.channelRead(ctx, msg);
-            if (!wasEncrypted && session.isSslEnabled()) {
-                // Queued by the TLS handler until the handshake completes, then sent encrypted.
-                writer(ctx).write(processor.getAdvertisedCapabilities() + "OK\r\n");
-            }
+        }
+
+        private void startTls(ChannelHandlerContext ctx, Session session) {
+            Channel channel = ctx.channel();
+            channel.config().setAutoRead(false);
+            channel.writeAndFlush(Unpooled.copiedBuffer("OK\r\n", StandardCharsets.US_ASCII)).syncUninterruptibly();
+            channel.pipeline().addFirst(SSL_HANDLER, encryption.sslHandler());
+            session.setSslEnabled(true);
+            session.setState(Session.State.UNAUTHENTICATED);
+            writer(ctx).stopDetectingCommandInjection();
+            channel.config().setAutoRead(true);
+            // RFC 5804 2.2: capabilities again; held by the TLS handler until the handshake completes.
+            writer(ctx).write(processor.getAdvertisedCapabilities() + "OK\r\n");
         }
 
         /** The client's answer to the server's "+" continuation: a quoted string, a literal or "*". */

@@ -17,6 +17,7 @@ import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.exception.MailboxExistsException;
 import org.apache.james.mailbox.exception.OverQuotaException;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.user.api.UsersRepository;
@@ -46,7 +47,8 @@ import reactor.core.publisher.Mono;
  * decision the copy goes to INBOX. A folder that does not exist yet is created and subscribed.</li>
  * <li>Every recipient has its own outcome: over quota is bounced with 5.2.2
  * ({@code overQuota=bounce}) or retried later ({@code overQuota=retry}); any other storage error
- * sends that recipient's copy to {@code errorProcessor}, where it is kept. The others are
+ * is tried three times, then sends that recipient's copy to {@code errorProcessor}, where it is
+ * kept. The others are
  * delivered regardless.</li>
  * <li>The mail is consumed: nothing is left for later mailets.</li>
  * </ul>
@@ -64,6 +66,7 @@ public class DeliverToMailbox extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliverToMailbox.class);
     private static final AttributeName QUOTA_RETRIES = AttributeName.of("org.mailhaven.delivery.quota-retries");
     private static final String MAILBOX_FULL = "5.2.2";
+    private static final int STORE_ATTEMPTS = 3;
 
     private final UsersRepository users;
     private final MailboxManager mailboxes;
@@ -116,12 +119,7 @@ public class DeliverToMailbox extends GenericMailet {
         mailboxes.startProcessingRequest(session);
         try {
             for (Target target : DeliveryTargets.of(mail, recipient)) {
-                MessageManager mailbox = mailbox(MailboxPath.forUser(user, target.folder()), session);
-                mailbox.appendMessage(MessageManager.AppendCommand.builder()
-                    .recent()
-                    .delivery()
-                    .withFlags(target.asFlags())
-                    .build(content), session);
+                append(MailboxPath.forUser(user, target.folder()), target, content, session);
                 LOGGER.info("Message {} delivered to {} in {}{}", MessageIds.of(mail), recipient.asString(),
                     target.folder(), target.flags().isEmpty() ? "" : " with " + target.flags());
             }
@@ -130,9 +128,47 @@ public class DeliverToMailbox extends GenericMailet {
         }
     }
 
+    /**
+     * Stores one copy. A storage error other than the quota is retried a few times before it
+     * counts: concurrent deliveries to a new user race to create its folders, and the database
+     * may time out under load.
+     */
+    private void append(MailboxPath path, Target target, byte[] content, MailboxSession session) throws MailboxException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                mailbox(path, session).appendMessage(MessageManager.AppendCommand.builder()
+                    .recent()
+                    .delivery()
+                    .withFlags(target.asFlags())
+                    .build(content), session);
+                return;
+            } catch (OverQuotaException e) {
+                throw e;
+            } catch (MailboxException e) {
+                if (attempt == STORE_ATTEMPTS) {
+                    throw e;
+                }
+                pause(attempt);
+            }
+        }
+    }
+
+    private static void pause(int attempt) throws MailboxException {
+        try {
+            Thread.sleep(200L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MailboxException("interrupted while retrying", e);
+        }
+    }
+
     private MessageManager mailbox(MailboxPath path, MailboxSession session) throws MailboxException {
         if (!Boolean.TRUE.equals(Mono.from(mailboxes.mailboxExists(path, session)).block())) {
-            mailboxes.createMailbox(path, MailboxManager.CreateOption.CREATE_SUBSCRIPTION, session);
+            try {
+                mailboxes.createMailbox(path, MailboxManager.CreateOption.CREATE_SUBSCRIPTION, session);
+            } catch (MailboxExistsException e) {
+                // Another delivery created it a moment ago: fine.
+            }
         }
         return mailboxes.getMailbox(path, session);
     }
