@@ -95,10 +95,15 @@ class SieveIT {
         assertTrue(reply.contains("Auto-Submitted: auto-replied"), reply);
         assertTrue(reply.contains("I am away until Monday."), reply);
         assertTrue(reply.contains("Return-Path: <>"), "vacation replies have a null envelope sender:\n" + reply);
+        // The period is remembered across a restart.
+        Distribution.Result restart = server.james("restart");
+        assertEquals(0, restart.exitCode, restart::toString);
+        send("carol@example.com", "bob@example.com", "after restart", "<news-3@e2e.test>", "");
+        clients.fetch("imap", "bob@example.com", PASSWORD, "<news-3@e2e.test>", DELIVERY);
         Thread.sleep(2000);
         long replies = clients.messages("imap", "carol@example.com", PASSWORD, "INBOX").stream()
             .filter(stored -> stored.text().contains("Subject: Out of office")).count();
-        assertEquals(1, replies, "one vacation reply per sender and period");
+        assertEquals(1, replies, "one vacation reply per sender and period, across restarts");
     }
 
     @Test

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Aliases, subaddresses, catch-alls, domain aliases and loops, set up with bin/james-cli and
- * exercised over SMTP and IMAP.
+ * Local delivery: aliases, subaddresses, catch-alls, domain aliases and loops, set up with
+ * bin/james-cli and exercised over SMTP and IMAP, and per-recipient outcomes.
  */
-class AddressResolutionIT {
+class LocalDeliveryIT {
     private static final Duration DELIVERY = Duration.ofSeconds(30);
     private static final String PASSWORD = "resolution-Secret-5";
 
@@ -29,7 +29,7 @@ class AddressResolutionIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = DISTRIBUTIONS.unpack("address-resolution");
+        server = DISTRIBUTIONS.unpack("local-delivery");
         clients = new MailClients(server);
         assertEquals(0, server.james("start").exitCode);
         cli("AddDomain", "example.com");
@@ -37,6 +37,8 @@ class AddressResolutionIT {
         cli("AddUser", "alice@example.com", PASSWORD);
         cli("AddUser", "bob@example.com", PASSWORD);
         cli("AddUser", "carol@catchall.test", PASSWORD);
+        cli("AddUser", "full@example.com", PASSWORD);
+        cli("SetMaxStorageQuota", "#private&full@example.com", "100");
         cli("AddAddressMapping", "sales", "example.com", "alice@example.com");
         cli("AddAddressMapping", "*", "catchall.test", "bob@example.com");
         cli("AddDomainAlias", "example.net", "example.com");
@@ -97,5 +99,18 @@ class AddressResolutionIT {
         String bounce = clients.fetchMatching("imap", "bob@example.com", PASSWORD, "Status: 5.4.6", DELIVERY);
         assertTrue(bounce.contains("alice@example.com"), bounce);
         assertTrue(!clients.messageIds("imap", "alice@example.com", PASSWORD).contains(messageId), "not delivered to alice");
+    }
+
+    @Test
+    void overQuotaRecipientIsBouncedWith522WhileTheOtherIsDelivered() throws Exception {
+        String messageId = "<over-quota@e2e.test>";
+        clients.sendUnauthenticated("smtp", "bob@example.com",
+            MailClients.message("bob@example.com", "full@example.com", "big enough", messageId),
+            "full@example.com", "alice@example.com");
+
+        clients.fetch("imap", "alice@example.com", PASSWORD, messageId, DELIVERY);
+        String bounce = clients.fetchMatching("imap", "bob@example.com", PASSWORD, "Status: 5.2.2", DELIVERY);
+        assertTrue(bounce.contains("full@example.com"), bounce);
+        assertTrue(!clients.messageIds("imap", "full@example.com", PASSWORD).contains(messageId), "not stored over quota");
     }
 }
