@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import javax.mail.SendFailedException;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,11 +30,14 @@ class LocalDeliveryIT {
 
     private static Distribution server;
     private static MailClients clients;
+    private static SmtpSink remote;
 
     @BeforeAll
     static void start() throws Exception {
         server = DISTRIBUTIONS.unpack("local-delivery");
         clients = new MailClients(server);
+        remote = new SmtpSink();
+        routeRelayTo(remote.port());
         assertEquals(0, server.james("start").exitCode);
         cli("AddDomain", "example.com");
         cli("AddDomain", "catchall.test");
@@ -42,6 +49,22 @@ class LocalDeliveryIT {
         cli("AddAddressMapping", "sales", "example.com", "alice@example.com");
         cli("AddAddressMapping", "*", "catchall.test", "bob@example.com");
         cli("AddDomainAlias", "example.net", "example.com");
+        cli("AddAddressMapping", "away", "example.com", "away@remote.test");
+    }
+
+    @AfterAll
+    static void closeRemote() throws Exception {
+        remote.close();
+    }
+
+    /** Every relayed message goes to the loopback SMTP sink instead of the MX of its domain. */
+    private static void routeRelayTo(int port) throws Exception {
+        Path pipeline = server.home.resolve("conf/mailetcontainer.xml");
+        String xml = Files.readString(pipeline, StandardCharsets.UTF_8);
+        String relay = "<outgoing>outgoing</outgoing>";
+        assertTrue(xml.contains(relay));
+        Files.writeString(pipeline, xml.replace(relay, relay + "<gateway>127.0.0.1</gateway><gatewayPort>" + port + "</gatewayPort>"),
+            StandardCharsets.UTF_8);
     }
 
     private static void cli(String... args) throws Exception {
@@ -112,5 +135,15 @@ class LocalDeliveryIT {
         String bounce = clients.fetchMatching("imap", "bob@example.com", PASSWORD, "Status: 5.2.2", DELIVERY);
         assertTrue(bounce.contains("full@example.com"), bounce);
         assertTrue(!clients.messageIds("imap", "full@example.com", PASSWORD).contains(messageId), "not stored over quota");
+    }
+
+    @Test
+    void forwardToAnotherDomainKeepsTheSenderAndMarksTheLocalAddress() throws Exception {
+        clients.sendUnauthenticated("smtp", "sender@remote.test",
+            MailClients.message("sender@remote.test", "away@example.com", "forward me", "<forward@e2e.test>"), "away@example.com");
+        SmtpSink.Received forwarded = remote.await(message -> message.data().contains("<forward@e2e.test>"), DELIVERY);
+        assertEquals("<sender@remote.test>", forwarded.mailFrom());
+        assertEquals(List.of("<away@remote.test>"), forwarded.rcptTo());
+        assertTrue(forwarded.data().contains("Delivered-To: away@example.com"), forwarded.data());
     }
 }
