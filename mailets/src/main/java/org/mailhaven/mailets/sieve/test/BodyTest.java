@@ -6,24 +6,22 @@ import org.apache.jsieve.SieveContext;
 import org.apache.jsieve.exception.SieveException;
 import org.apache.jsieve.exception.SyntaxException;
 import org.mailhaven.mailets.sieve.FilterRun;
-import org.mailhaven.mailets.sieve.Match;
 import org.mailhaven.mailets.sieve.ParsedArguments;
-import org.mailhaven.mailets.sieve.SieveTest;
 
 /**
  * {@code body [COMPARATOR] [MATCH-TYPE] [:text | :raw | :content <types>] <key-list>} (RFC 5173):
  * {@code :text} (default) compares the decoded text parts, {@code :raw} the undecoded body,
  * {@code :content} the parts of the given MIME types.
  */
-public class BodyTest extends SieveTest {
+public class BodyTest extends ComparingTest {
     @Override
-    protected ParsedArguments.Spec spec() {
-        return Match.accept(new ParsedArguments.Spec(1, 1)).flag(":text", ":raw").stringList(":content");
+    protected ParsedArguments.Spec arguments() {
+        return new ParsedArguments.Spec(1, 1).flag(":text", ":raw").stringList(":content");
     }
 
     @Override
     protected void validate(ParsedArguments arguments, SieveContext context) throws SyntaxException {
-        Match.of(arguments, context);
+        super.validate(arguments, context);
         arguments.oneOf(":text", ":raw", ":content");
     }
 
@@ -35,6 +33,6 @@ public class BodyTest extends SieveTest {
         } else {
             texts = run.bodyTexts(arguments.stringList(":content").map(run::expand).orElse(List.of("text")));
         }
-        return Match.of(arguments, context).test(texts, run.expand(arguments.strings(0)), context);
+        return compare(texts, run.expand(arguments.strings(0)), arguments, context);
     }
 }

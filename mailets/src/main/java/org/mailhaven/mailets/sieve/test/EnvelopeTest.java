@@ -9,25 +9,17 @@ import org.apache.jsieve.SieveContext;
 import org.apache.jsieve.exception.SieveException;
 import org.apache.jsieve.exception.SyntaxException;
 import org.mailhaven.mailets.sieve.FilterRun;
-import org.mailhaven.mailets.sieve.Match;
 import org.mailhaven.mailets.sieve.ParsedArguments;
-import org.mailhaven.mailets.sieve.SieveTest;
 
 /**
  * {@code envelope [COMPARATOR] [ADDRESS-PART] [MATCH-TYPE] <envelope-part> <key-list>}
  * (RFC 5228 5.4): "from" is the envelope sender (empty for bounces), "to" the address the message
  * was received for, with its {@code +detail} (subaddress, RFC 5233).
  */
-public class EnvelopeTest extends SieveTest {
-    @Override
-    protected ParsedArguments.Spec spec() {
-        return AddressPart.accept(Match.accept(new ParsedArguments.Spec(2, 2)));
-    }
-
+public class EnvelopeTest extends AddressComparingTest {
     @Override
     protected void validate(ParsedArguments arguments, SieveContext context) throws SyntaxException {
-        Match.of(arguments, context);
-        arguments.oneOf(AddressPart.TAGS);
+        super.validate(arguments, context);
         for (String part : arguments.strings(0)) {
             String lower = part.toLowerCase(Locale.ROOT);
             if (!lower.equals("from") && !lower.equals("to")) {
@@ -46,8 +38,6 @@ public class EnvelopeTest extends SieveTest {
                 addresses.add(run.envelopeTo().asString());
             }
         }
-        String part = arguments.oneOf(AddressPart.TAGS).orElse(":all");
-        return Match.of(arguments, context).test(AddressPart.of(part, addresses, run.subaddressSeparator()),
-            run.expand(arguments.strings(1)), context);
+        return compareAddresses(run, addresses, arguments, context);
     }
 }

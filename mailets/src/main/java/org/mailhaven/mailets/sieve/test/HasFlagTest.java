@@ -7,26 +7,18 @@ import java.util.Set;
 
 import org.apache.jsieve.SieveContext;
 import org.apache.jsieve.exception.SieveException;
-import org.apache.jsieve.exception.SyntaxException;
 import org.mailhaven.mailets.sieve.FilterRun;
 import org.mailhaven.mailets.sieve.FlagList;
-import org.mailhaven.mailets.sieve.Match;
 import org.mailhaven.mailets.sieve.ParsedArguments;
-import org.mailhaven.mailets.sieve.SieveTest;
 
 /**
  * imap4flags (RFC 5232) {@code hasflag [MATCH-TYPE] [COMPARATOR] [<variables>] <flags>}: whether
  * the internal flags (or the named variables) hold one of the flags.
  */
-public class HasFlagTest extends SieveTest {
+public class HasFlagTest extends ComparingTest {
     @Override
-    protected ParsedArguments.Spec spec() {
-        return Match.accept(new ParsedArguments.Spec(1, 2));
-    }
-
-    @Override
-    protected void validate(ParsedArguments arguments, SieveContext context) throws SyntaxException {
-        Match.of(arguments, context);
+    protected ParsedArguments.Spec arguments() {
+        return new ParsedArguments.Spec(1, 2);
     }
 
     @Override
@@ -40,6 +32,6 @@ public class HasFlagTest extends SieveTest {
             flags.addAll(run.flags());
         }
         List<String> keys = new ArrayList<>(FlagList.parse(run.expand(arguments.strings(arguments.positionalCount() - 1))));
-        return Match.of(arguments, context).test(new ArrayList<>(flags), keys, context);
+        return compare(new ArrayList<>(flags), keys, arguments, context);
     }
 }

@@ -5,25 +5,17 @@ import java.util.List;
 
 import org.apache.jsieve.SieveContext;
 import org.apache.jsieve.exception.SieveException;
-import org.apache.jsieve.exception.SyntaxException;
 import org.mailhaven.mailets.sieve.FilterRun;
-import org.mailhaven.mailets.sieve.Match;
 import org.mailhaven.mailets.sieve.ParsedArguments;
-import org.mailhaven.mailets.sieve.SieveTest;
 
 /**
  * {@code header [COMPARATOR] [MATCH-TYPE] <header-names> <keys>} (RFC 5228 5.7), with the
  * relational match types (RFC 5231). Values are compared decoded (RFC 2047) and unfolded.
  */
-public class HeaderTest extends SieveTest {
+public class HeaderTest extends ComparingTest {
     @Override
-    protected ParsedArguments.Spec spec() {
-        return Match.accept(new ParsedArguments.Spec(2, 2));
-    }
-
-    @Override
-    protected void validate(ParsedArguments arguments, SieveContext context) throws SyntaxException {
-        Match.of(arguments, context);
+    protected ParsedArguments.Spec arguments() {
+        return new ParsedArguments.Spec(2, 2);
     }
 
     @Override
@@ -32,6 +24,6 @@ public class HeaderTest extends SieveTest {
         for (String name : run.expand(arguments.strings(0))) {
             values.addAll(run.getMatchingHeader(name));
         }
-        return Match.of(arguments, context).test(values, run.expand(arguments.strings(1)), context);
+        return compare(values, run.expand(arguments.strings(1)), arguments, context);
     }
 }

@@ -7,11 +7,8 @@ import java.util.regex.Pattern;
 
 import org.apache.jsieve.SieveContext;
 import org.apache.jsieve.exception.SieveException;
-import org.apache.jsieve.exception.SyntaxException;
 import org.mailhaven.mailets.sieve.FilterRun;
-import org.mailhaven.mailets.sieve.Match;
 import org.mailhaven.mailets.sieve.ParsedArguments;
-import org.mailhaven.mailets.sieve.SieveTest;
 
 /**
  * spamtest and spamtestplus (RFC 5235) {@code spamtest [:percent] [COMPARATOR] [MATCH-TYPE] <value>}.
@@ -22,24 +19,19 @@ import org.mailhaven.mailets.sieve.SieveTest;
  * between, so the threshold itself is level 6; with {@code :percent}, 0 to 100 over the same
  * range. Typical use: {@code spamtest :value "ge" :comparator "i;ascii-numeric" "6"}.
  */
-public class SpamTest extends SieveTest {
+public class SpamTest extends ComparingTest {
     private static final Pattern REQUIRED = Pattern.compile("required=(-?[0-9.]+)");
     private static final double DEFAULT_THRESHOLD = 5.0;
 
     @Override
-    protected ParsedArguments.Spec spec() {
-        return Match.accept(new ParsedArguments.Spec(1, 1)).flag(":percent");
-    }
-
-    @Override
-    protected void validate(ParsedArguments arguments, SieveContext context) throws SyntaxException {
-        Match.of(arguments, context);
+    protected ParsedArguments.Spec arguments() {
+        return new ParsedArguments.Spec(1, 1).flag(":percent");
     }
 
     @Override
     protected boolean test(FilterRun run, ParsedArguments arguments, SieveContext context) throws SieveException {
         String level = level(run, arguments.has(":percent"));
-        return Match.of(arguments, context).test(List.of(level), run.expand(arguments.strings(0)), context);
+        return compare(List.of(level), run.expand(arguments.strings(0)), arguments, context);
     }
 
     private static String level(FilterRun run, boolean percent) throws SieveException {

@@ -4,25 +4,17 @@ import java.util.List;
 
 import org.apache.jsieve.SieveContext;
 import org.apache.jsieve.exception.SieveException;
-import org.apache.jsieve.exception.SyntaxException;
 import org.mailhaven.mailets.sieve.FilterRun;
-import org.mailhaven.mailets.sieve.Match;
 import org.mailhaven.mailets.sieve.ParsedArguments;
-import org.mailhaven.mailets.sieve.SieveTest;
 
 /**
  * variables (RFC 5229) {@code string [MATCH-TYPE] [COMPARATOR] <source> <keys>}: compares
  * strings, typically variables. For {@code :count}, empty strings do not count.
  */
-public class StringTest extends SieveTest {
+public class StringTest extends ComparingTest {
     @Override
-    protected ParsedArguments.Spec spec() {
-        return Match.accept(new ParsedArguments.Spec(2, 2));
-    }
-
-    @Override
-    protected void validate(ParsedArguments arguments, SieveContext context) throws SyntaxException {
-        Match.of(arguments, context);
+    protected ParsedArguments.Spec arguments() {
+        return new ParsedArguments.Spec(2, 2);
     }
 
     @Override
@@ -31,6 +23,6 @@ public class StringTest extends SieveTest {
         if (arguments.has(":count")) {
             sources = sources.stream().filter(source -> !source.isEmpty()).toList();
         }
-        return Match.of(arguments, context).test(sources, run.expand(arguments.strings(1)), context);
+        return compare(sources, run.expand(arguments.strings(1)), arguments, context);
     }
 }
