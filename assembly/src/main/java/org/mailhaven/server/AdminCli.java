@@ -99,8 +99,8 @@ public final class AdminCli {
     private static int execute(ExtraCommand command, List<String> arguments, Settings settings, AdminCredentials credentials) {
         try (JmxConnection jmx = new JmxConnection(settings.jmxAddress(), settings.jmxPort(),
                 Optional.of(new JmxConnection.AuthCredential(credentials.user, credentials.password)))) {
-            command.run(jmx, arguments);
-            System.out.println(command.name + ": done");
+            String output = command.run(jmx, arguments);
+            System.out.println(output.isEmpty() ? command.name + ": done" : output);
             return 0;
         } catch (Exception e) {
             System.err.println(command.name + " failed: " + reason(e));

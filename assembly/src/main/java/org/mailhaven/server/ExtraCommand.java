@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.apache.james.cli.probe.impl.JmxConnection;
 import org.apache.james.domainlist.api.DomainListManagementMBean;
 import org.apache.james.rrt.api.RecipientRewriteTableManagementMBean;
+import org.mailhaven.mailets.relay.RelayQueueMBean;
 
 /**
  * Administration commands of ours that James' own CLI lacks, run over the same JMX connection.
@@ -15,7 +16,7 @@ enum ExtraCommand {
     /** Mail for anything@alias goes to anything@domain; the alias becomes a local domain. */
     ADD_DOMAIN_ALIAS("AddDomainAlias", "aliasDomain", "domain") {
         @Override
-        void run(JmxConnection jmx, List<String> args) throws Exception {
+        String run(JmxConnection jmx, List<String> args) throws Exception {
             DomainListManagementMBean domains = jmx.retrieveBean(DomainListManagementMBean.class, DOMAINS);
             if (!domains.containsDomain(args.get(1))) {
                 throw new IllegalArgumentException(args.get(1) + " is not a local domain; add it first with AddDomain");
@@ -24,15 +25,54 @@ enum ExtraCommand {
                 domains.addDomain(args.get(0));
             }
             jmx.retrieveBean(RecipientRewriteTableManagementMBean.class, MAPPINGS).addDomainMapping(args.get(0), args.get(1));
+            return "";
         }
     },
     REMOVE_DOMAIN_ALIAS("RemoveDomainAlias", "aliasDomain", "domain") {
         @Override
-        void run(JmxConnection jmx, List<String> args) throws Exception {
+        String run(JmxConnection jmx, List<String> args) throws Exception {
             jmx.retrieveBean(RecipientRewriteTableManagementMBean.class, MAPPINGS).removeDomainMapping(args.get(0), args.get(1));
             jmx.retrieveBean(DomainListManagementMBean.class, DOMAINS).removeDomain(args.get(0));
+            return "";
+        }
+    },
+    /** The mail waiting in the relay queue. */
+    LIST_QUEUE("ListQueue") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            List<String> waiting = queue(jmx).listWaiting();
+            if (waiting.isEmpty()) {
+                return "The relay queue is empty.";
+            }
+            StringBuilder table = new StringBuilder(String.format(QUEUE_ROW, "ID", "SENDER", "RECIPIENTS", "ATTEMPTS",
+                "NEXT ATTEMPT", "LAST ERROR"));
+            for (String line : waiting) {
+                table.append(String.format(QUEUE_ROW, (Object[]) line.split("\t", 6)));
+            }
+            return table.toString().stripTrailing();
+        }
+    },
+    RETRY_QUEUE("RetryQueue", "id|all") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            return found(queue(jmx).retryNow(args.get(0)), args.get(0), "to be tried now");
+        }
+    },
+    DELETE_FROM_QUEUE("DeleteFromQueue", "id") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            return found(queue(jmx).delete(args.get(0)), args.get(0), "deleted");
+        }
+    },
+    BOUNCE_FROM_QUEUE("BounceFromQueue", "id") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            return found(queue(jmx).bounceNow(args.get(0)), args.get(0), "bounced to its sender");
         }
     };
+
+    private static final String RELAY_QUEUE = "org.mailhaven:type=relay,queue=relay";
+    private static final String QUEUE_ROW = "%s\t%s\t%s\t%s\t%s\t%s%n";
 
     private static final String DOMAINS = "org.apache.james:type=component,name=domainlist";
     private static final String MAPPINGS = "org.apache.james:type=component,name=recipientrewritetable";
@@ -45,7 +85,19 @@ enum ExtraCommand {
         this.arguments = List.of(arguments);
     }
 
-    abstract void run(JmxConnection jmx, List<String> args) throws Exception;
+    /** Runs the command; returns what to print, empty for nothing but "done". */
+    abstract String run(JmxConnection jmx, List<String> args) throws Exception;
+
+    private static RelayQueueMBean queue(JmxConnection jmx) throws Exception {
+        return jmx.retrieveBean(RelayQueueMBean.class, RELAY_QUEUE);
+    }
+
+    private static String found(long count, String id, String what) {
+        if (count == 0) {
+            throw new IllegalArgumentException("no message " + id + " is waiting in the relay queue (bin/james-cli ListQueue)");
+        }
+        return count + (count == 1 ? " message " : " messages ") + what + ".";
+    }
 
     int argumentCount() {
         return arguments.size();

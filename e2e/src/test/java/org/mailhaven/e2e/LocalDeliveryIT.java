@@ -61,10 +61,10 @@ class LocalDeliveryIT {
     private static void routeRelayTo(int port) throws Exception {
         Path pipeline = server.home.resolve("conf/mailetcontainer.xml");
         String xml = Files.readString(pipeline, StandardCharsets.UTF_8);
-        String relay = "<outgoing>outgoing</outgoing>";
-        assertTrue(xml.contains(relay));
-        Files.writeString(pipeline, xml.replace(relay, relay + "<gateway>127.0.0.1</gateway><gatewayPort>" + port + "</gatewayPort>"),
-            StandardCharsets.UTF_8);
+        String smarthost = "<smarthost></smarthost>";
+        assertTrue(xml.contains(smarthost));
+        Files.writeString(pipeline, xml.replace(smarthost, "<smarthost>127.0.0.1:" + port + "</smarthost>")
+            .replace("<smarthostTls>required</smarthostTls>", "<smarthostTls>opportunistic</smarthostTls>"), StandardCharsets.UTF_8);
     }
 
     private static void cli(String... args) throws Exception {

@@ -1,5 +1,11 @@
 package org.mailhaven.mailets;
 
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import javax.mail.MessagingException;
 
 import org.apache.mailet.MailetConfig;
@@ -9,6 +15,9 @@ import org.apache.mailet.MailetConfig;
  * mailet and the parameter, instead of a silent default.
  */
 public final class Parameters {
+    private static final Pattern DURATION = Pattern.compile(
+        "(\\d+)\\s*(ms|milliseconds?|s|sec|seconds?|m|min|minutes?|h|hours?|d|days?)");
+
     private Parameters() {
     }
 
@@ -27,6 +36,30 @@ public final class Parameters {
         }
         throw new MessagingException(config.getMailetName() + ": parameter " + name + " = '" + value
             + "' must be a whole number greater than 0");
+    }
+
+    /** A duration such as {@code 15m}, {@code 4h}, {@code 5d}, {@code 30s} or {@code 15 minutes}. */
+    public static Duration duration(MailetConfig config, String name, String defaultValue) throws MessagingException {
+        String value = Optional.ofNullable(config.getInitParameter(name)).filter(v -> !v.isBlank()).orElse(defaultValue);
+        return parseDuration(value).orElseThrow(() -> new MessagingException(config.getMailetName() + ": parameter " + name
+            + " = '" + value + "' is not a duration such as 30s, 15m, 4h or 5d"));
+    }
+
+    /** Durations like {@code 30s}, {@code 15m}, {@code 4h}, {@code 5d}, {@code 500ms}, or with the unit written out. */
+    public static Optional<Duration> parseDuration(String text) {
+        Matcher matcher = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        String unit = matcher.group(2);
+        return Optional.of(switch (unit) {
+            case "ms", "millisecond", "milliseconds" -> Duration.ofMillis(amount);
+            case "s", "sec", "second", "seconds" -> Duration.ofSeconds(amount);
+            case "m", "min", "minute", "minutes" -> Duration.ofMinutes(amount);
+            case "h", "hour", "hours" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        });
     }
 
     /** One of {@code allowed}, ignoring case; the default when absent. */

@@ -7,10 +7,10 @@ import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
+import org.mailhaven.mailets.bounce.BounceToSender;
 
 /**
  * Copies of a message sent elsewhere in the pipeline for some of its recipients: forwarded
@@ -18,8 +18,6 @@ import org.apache.mailet.MailetContext;
  * original (copy-on-write), so headers added to it do not reach the other recipients.
  */
 public final class MailCopies {
-    /** Read by James' DSNBounce for the Status of the report. */
-    public static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
 
     private MailCopies() {
     }
@@ -43,7 +41,7 @@ public final class MailCopies {
         Mail copy = mail.duplicate();
         copy.setRecipients(List.of(recipient));
         copy.setErrorMessage(status + " " + reason);
-        copy.setAttribute(new Attribute(DELIVERY_ERROR, AttributeValue.of(status)));
+        copy.setAttribute(new Attribute(BounceToSender.STATUS, AttributeValue.of(status)));
         context.sendMail(copy, bounceProcessor);
     }
 }

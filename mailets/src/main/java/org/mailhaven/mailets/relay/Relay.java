@@ -1,0 +1,191 @@
+package org.mailhaven.mailets.relay;
+
+import java.lang.management.ManagementFactory;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.mailhaven.mailets.MessageIds;
+import org.mailhaven.mailets.Parameters;
+import org.mailhaven.mailets.bounce.Bounces;
+import org.mailhaven.mailets.relay.SmtpDelivery.Credentials;
+import org.mailhaven.mailets.relay.SmtpDelivery.TlsPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers mail to other domains: the mail goes into a durable queue (ActiveMQ, under
+ * {@code var/store/activemq/}) and is delivered from there to the domain's MX hosts, or to a
+ * smarthost, over SMTP; deferred recipients wait in the queue for the next attempt, refused and
+ * expired ones are reported to the sender (RFC 3464). See {@link RelayWorker}, {@link MxResolver}
+ * and {@link SmtpDelivery} for the details, and {@code docs/reference/Relay.md} for every
+ * parameter:
+ *
+ * <ul>
+ * <li>{@code heloName} (required): our host name in EHLO.</li>
+ * <li>{@code retrySchedule}: waits between attempts, the last repeating; default {@code 15m}.</li>
+ * <li>{@code lifetime}: how long a message is tried before it is bounced; default {@code 5d}.</li>
+ * <li>{@code delayWarning}: after how long the sender is told once that the message waits;
+ * default {@code 4h}, {@code off} for never.</li>
+ * <li>{@code deliveryThreads}: parallel deliveries, default 10.</li>
+ * <li>{@code dnsServers}: DNS servers as {@code host[:port]}, comma-separated; default the system's.</li>
+ * <li>{@code dnsTimeout}: default {@code 5s}.</li>
+ * <li>{@code connectTimeout}, {@code commandTimeout}: default {@code 60s} and {@code 5m} (RFC 5321 4.5.3.2).</li>
+ * <li>{@code tls}: {@code opportunistic} (default), {@code none} or {@code required};
+ * {@code tlsRequiredDomains}, {@code tlsNoneDomains}: per-domain exceptions.</li>
+ * <li>{@code smarthost} ({@code host[:port]}), {@code smarthostUser}, {@code smarthostPassword},
+ * {@code smarthostTls}, {@code smarthostDomains} (empty: all domains).</li>
+ * <li>{@code remotePort}: the port of remote servers, 25; change only for tests.</li>
+ * <li>{@code attachment}: {@code headers} (default) or {@code message} in bounces.</li>
+ * <li>{@code nullSenderRepository}: where undeliverable bounces are kept, default
+ * {@code file://var/mail/undeliverable-bounces/}.</li>
+ * <li>{@code queue}: the queue's name, default {@code relay}.</li>
+ * </ul>
+ */
+public class Relay extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(Relay.class);
+
+    private final MailQueueFactory<?> queues;
+    private final MailRepositoryStore repositories;
+    private MailQueue queue;
+    private RelayWorker worker;
+    private ObjectName managementName;
+
+    @Inject
+    public Relay(MailQueueFactory<?> queues, MailRepositoryStore repositories) {
+        this.queues = queues;
+        this.repositories = repositories;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        String heloName = getInitParameter("heloName");
+        if (heloName == null || heloName.isBlank()) {
+            throw new MessagingException(getMailetName() + ": parameter heloName is required");
+        }
+        queue = queues.createQueue(MailQueueName.of(getInitParameter("queue", "relay")));
+        Bounces bounces = new Bounces(getMailetContext(), repositories, heloName,
+            getInitParameter("nullSenderRepository", "file://var/mail/undeliverable-bounces/"),
+            Parameters.choice(getMailetConfig(), "attachment", "headers", "headers", "message").equals("message"));
+        SmtpDelivery smtp = new SmtpDelivery(heloName, Parameters.duration(getMailetConfig(), "connectTimeout", "60s"),
+            Parameters.duration(getMailetConfig(), "commandTimeout", "5m"));
+        worker = new RelayWorker(queue, routes(), smtp, bounces, policy());
+        worker.start();
+        register(bounces);
+    }
+
+    private RelayWorker.Policy policy() throws MessagingException {
+        String schedule = getInitParameter("retrySchedule", "15m");
+        RetrySchedule retries = RetrySchedule.parse(schedule).orElseThrow(() -> new MessagingException(getMailetName()
+            + ": parameter retrySchedule = '" + schedule + "' must be durations separated by commas, e.g. 5m, 15m, 1h"));
+        String warning = getInitParameter("delayWarning", "4h");
+        Optional<Duration> delayWarning = warning.strip().equalsIgnoreCase("off") ? Optional.empty()
+            : Optional.of(Parameters.duration(getMailetConfig(), "delayWarning", "4h"));
+        return new RelayWorker.Policy(retries, Parameters.duration(getMailetConfig(), "lifetime", "5d"), delayWarning,
+            Parameters.positiveInt(getMailetConfig(), "deliveryThreads", 10));
+    }
+
+    private Routes routes() throws MessagingException {
+        MxResolver resolver;
+        try {
+            resolver = MxResolver.using(list("dnsServers"), Parameters.duration(getMailetConfig(), "dnsTimeout", "5s"));
+        } catch (UnknownHostException | NumberFormatException e) {
+            throw new MessagingException(getMailetName() + ": parameter dnsServers: " + e.getMessage(), e);
+        }
+        return new Routes(resolver, Parameters.positiveInt(getMailetConfig(), "remotePort", 25), tls("tls"),
+            Set.copyOf(list("tlsRequiredDomains")), Set.copyOf(list("tlsNoneDomains")), smarthost());
+    }
+
+    private Optional<Routes.Smarthost> smarthost() throws MessagingException {
+        String value = getInitParameter("smarthost", "").strip();
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        int colon = value.lastIndexOf(':');
+        String host = colon > 0 && !value.endsWith("]") ? value.substring(0, colon) : value;
+        int port;
+        try {
+            port = colon > 0 ? Integer.parseInt(value.substring(colon + 1)) : 25;
+        } catch (NumberFormatException e) {
+            throw new MessagingException(getMailetName() + ": parameter smarthost = '" + value + "' must be host or host:port");
+        }
+        String user = getInitParameter("smarthostUser", "");
+        Optional<Credentials> credentials = user.isBlank() ? Optional.empty()
+            : Optional.of(new Credentials(user, getInitParameter("smarthostPassword", "")));
+        return Optional.of(new Routes.Smarthost(host, port, credentials, tls("smarthostTls"), Set.copyOf(list("smarthostDomains"))));
+    }
+
+    private TlsPolicy tls(String parameter) throws MessagingException {
+        return TlsPolicy.valueOf(Parameters.choice(getMailetConfig(), parameter, "opportunistic",
+            "opportunistic", "none", "required").toUpperCase(Locale.ROOT));
+    }
+
+    private List<String> list(String parameter) {
+        return Arrays.stream(getInitParameter(parameter, "").split(","))
+            .map(String::strip).filter(value -> !value.isEmpty())
+            .map(value -> value.toLowerCase(Locale.ROOT)).collect(Collectors.toList());
+    }
+
+    private void register(Bounces bounces) throws MessagingException {
+        if (!(queue instanceof ManageableMailQueue manageable)) {
+            LOGGER.warn("The relay queue cannot be browsed: bin/james-cli queue commands are not available");
+            return;
+        }
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            managementName = new ObjectName("org.mailhaven:type=relay,queue=" + queue.getName().asString());
+            if (server.isRegistered(managementName)) {
+                server.unregisterMBean(managementName);
+            }
+            server.registerMBean(new StandardMBean(new RelayQueueManagement(manageable, bounces), RelayQueueMBean.class),
+                managementName);
+        } catch (JMException e) {
+            throw new MessagingException(getMailetName() + ": cannot register the queue administration", e);
+        }
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        RelayState.arrived(mail, Instant.now());
+        queue.enQueue(mail);
+        LOGGER.info("Message {} queued for relay to {}", MessageIds.of(mail), mail.getRecipients());
+        mail.setState(Mail.GHOST);
+    }
+
+    @Override
+    public void destroy() {
+        worker.stop();
+        if (managementName != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(managementName);
+            } catch (JMException e) {
+                LOGGER.debug("relay queue administration already gone", e);
+            }
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Relays mail to other domains through a durable queue, with retries and RFC 3464 bounces";
+    }
+}

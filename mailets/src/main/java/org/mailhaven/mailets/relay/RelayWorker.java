@@ -1,0 +1,193 @@
+package org.mailhaven.mailets.relay;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.mailet.Mail;
+import org.mailhaven.mailets.MessageIds;
+import org.mailhaven.mailets.bounce.Bounces;
+import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
+import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
+import org.mailhaven.mailets.relay.Routes.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Takes messages off the relay queue and tries to deliver them. Each recipient ends in one of
+ * three ways on an attempt: delivered; refused for good (bounced now); or deferred, in which case
+ * the message goes back into the durable queue, for the deferred recipients only, with the wait
+ * the retry schedule gives, until its lifetime runs out and it is bounced. The sender is warned
+ * once when a message has waited longer than the delay-warning time.
+ *
+ * <p>A message is acknowledged to the queue only after its outcome is recorded (delivered,
+ * bounce sent, or the retry copy enqueued), so a crash at any point means the message is tried
+ * again, never lost.
+ */
+final class RelayWorker {
+    private static final Logger LOGGER = LoggerFactory.getLogger(RelayWorker.class);
+
+    /** How the relay behaves: schedule, lifetime, delay warning, parallel deliveries. */
+    record Policy(RetrySchedule schedule, Duration lifetime, Optional<Duration> delayWarning, int threads) {
+    }
+
+    private final MailQueue queue;
+    private final Routes routes;
+    private final SmtpDelivery smtp;
+    private final Bounces bounces;
+    private final Policy policy;
+    private Scheduler scheduler;
+    private Scheduler dequeuer;
+    private Disposable subscription;
+
+    RelayWorker(MailQueue queue, Routes routes, SmtpDelivery smtp, Bounces bounces, Policy policy) {
+        this.queue = queue;
+        this.routes = routes;
+        this.smtp = smtp;
+        this.bounces = bounces;
+        this.policy = policy;
+    }
+
+    void start() {
+        scheduler = Schedulers.newBoundedElastic(policy.threads(), 10_000, "relay");
+        // Taking mail off the JMS queue blocks: it gets a thread of its own, not the caller's.
+        dequeuer = Schedulers.newSingle("relay-dequeue");
+        subscription = Flux.from(queue.deQueue())
+            .flatMap(item -> Mono.fromRunnable(() -> handle(item)).subscribeOn(scheduler), policy.threads())
+            .onErrorContinue((error, item) -> LOGGER.error("Relay queue consumer failed", error))
+            .subscribeOn(dequeuer)
+            .subscribe();
+    }
+
+    void stop() {
+        if (subscription != null) {
+            subscription.dispose();
+            dequeuer.dispose();
+            scheduler.dispose();
+        }
+    }
+
+    private void handle(MailQueue.MailQueueItem item) {
+        Mail mail = item.getMail();
+        try {
+            attempt(mail);
+            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        } catch (Exception e) {
+            LOGGER.error("Message {}: relay attempt failed unexpectedly, it is tried again later", MessageIds.of(mail), e);
+            requeue(item, mail);
+        } finally {
+            LifecycleUtil.dispose(mail);
+        }
+    }
+
+    /**
+     * After an unexpected error the message waits like a deferred one (an immediate redelivery
+     * would loop, and the broker would end up moving it out of sight). Recipients that were
+     * already served may get it twice; none loses it.
+     */
+    private void requeue(MailQueue.MailQueueItem item, Mail mail) {
+        try {
+            queue.enQueue(mail, policy.schedule().after(RelayState.attempts(mail) + 1));
+            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        } catch (MessagingException e) {
+            LOGGER.error("Message {}: cannot queue it again, left to the queue's own redelivery", MessageIds.of(mail), e);
+            try {
+                item.done(MailQueue.MailQueueItem.CompletionStatus.RETRY);
+            } catch (MailQueue.MailQueueException rollback) {
+                LOGGER.error("Message {}: rollback failed too", MessageIds.of(mail), rollback);
+            }
+        }
+    }
+
+    void attempt(Mail mail) throws MessagingException {
+        Instant arrival = RelayState.arrival(mail);
+        int attempts = RelayState.attempts(mail) + 1;
+        Map<MailAddress, Outcome> outcomes = deliver(mail);
+        Map<MailAddress, Outcome> deferred = new LinkedHashMap<>();
+        List<RecipientReport> failed = new ArrayList<>();
+        outcomes.forEach((recipient, outcome) -> {
+            switch (outcome.kind()) {
+                case DELIVERED -> LOGGER.info("Message {} for {}: relayed to {} ({})", MessageIds.of(mail), recipient.asString(),
+                    outcome.remoteMta().orElse("?"), outcome.diagnostic());
+                case PERMANENT -> failed.add(report(recipient, outcome, Action.FAILED, Optional.empty()));
+                default -> deferred.put(recipient, outcome);
+            }
+        });
+        Instant now = Instant.now();
+        Instant giveUp = arrival.plus(policy.lifetime());
+        if (!deferred.isEmpty() && !now.isBefore(giveUp)) {
+            deferred.forEach((recipient, outcome) -> failed.add(report(recipient, new Outcome(outcome.kind(), outcome.status(),
+                outcome.remoteMta(), outcome.diagnostic() + " (gave up after " + attempts + " attempts since " + arrival + ")"),
+                Action.FAILED, Optional.empty())));
+        } else if (!deferred.isEmpty()) {
+            defer(mail, deferred, arrival, attempts, giveUp);
+        }
+        if (!failed.isEmpty()) {
+            failed.forEach(report -> LOGGER.info("Message {} for {}: undeliverable, {} {}", MessageIds.of(mail),
+                report.recipient().asString(), report.status(), report.diagnosticCode()));
+            bounces.report(mail, arrival, failed);
+        }
+    }
+
+    private void defer(Mail mail, Map<MailAddress, Outcome> deferred, Instant arrival, int attempts, Instant giveUp)
+            throws MessagingException {
+        Duration wait = policy.schedule().after(attempts);
+        boolean warnNow = !RelayState.delayWarned(mail) && policy.delayWarning()
+            .map(after -> !Instant.now().isBefore(arrival.plus(after))).orElse(false);
+        Mail retry = mail.duplicate();
+        retry.setRecipients(List.copyOf(deferred.keySet()));
+        RelayState.arrived(retry, arrival);
+        RelayState.attempted(retry, attempts, Instant.now().plus(wait), deferred, RelayState.delayWarned(mail) || warnNow);
+        queue.enQueue(retry, wait);
+        deferred.forEach((recipient, outcome) -> LOGGER.info("Message {} for {}: deferred after attempt {} ({} {}), next in {}",
+            MessageIds.of(mail), recipient.asString(), attempts, outcome.status(), outcome.diagnostic(), wait));
+        if (warnNow) {
+            List<RecipientReport> delayed = new ArrayList<>();
+            deferred.forEach((recipient, outcome) -> delayed.add(report(recipient, outcome, Action.DELAYED, Optional.of(giveUp))));
+            bounces.report(mail, arrival, delayed);
+        }
+    }
+
+    /** Recipients grouped by destination, one SMTP transaction per group. */
+    private Map<MailAddress, Outcome> deliver(Mail mail) {
+        Map<String, List<MailAddress>> groups = new LinkedHashMap<>();
+        for (MailAddress recipient : mail.getRecipients()) {
+            groups.computeIfAbsent(routes.destinationKey(recipient.getDomain().asString()), key -> new ArrayList<>()).add(recipient);
+        }
+        Map<MailAddress, Outcome> outcomes = new LinkedHashMap<>();
+        for (List<MailAddress> group : groups.values()) {
+            Route route = routes.route(group.get(0).getDomain().asString());
+            try {
+                if (route.failure().isPresent()) {
+                    group.forEach(recipient -> outcomes.put(recipient, route.failure().get()));
+                } else {
+                    outcomes.putAll(smtp.deliver(mail, group, route.destination().orElseThrow()));
+                }
+            } catch (MessagingException | RuntimeException e) {
+                Outcome failure = Outcome.temporary("4.3.0", "Local error while relaying: " + e.getMessage());
+                LOGGER.warn("Message {}: relay to {} failed locally", MessageIds.of(mail), group, e);
+                group.forEach(recipient -> outcomes.put(recipient, failure));
+            }
+        }
+        return outcomes;
+    }
+
+    static RecipientReport report(MailAddress recipient, Outcome outcome, Action action, Optional<Instant> willRetryUntil) {
+        return new RecipientReport(recipient, action, outcome.status(), outcome.remoteMta(), outcome.diagnosticCode(), willRetryUntil);
+    }
+}
