@@ -55,7 +55,15 @@ enum ExtraCommand {
     RETRY_QUEUE("RetryQueue", "id|all") {
         @Override
         String run(JmxConnection jmx, List<String> args) throws Exception {
-            return found(queue(jmx).retryNow(args.get(0)), args.get(0), "to be tried now");
+            if (args.get(0).equalsIgnoreCase("all")) {
+                long count = queue(jmx).retryAll();
+                return count + (count == 1 ? " message" : " messages") + " to be tried now.";
+            }
+            String id = queue(jmx).retryNow(args.get(0));
+            if (id.isEmpty()) {
+                throw notWaiting(args.get(0));
+            }
+            return "1 message to be tried now; its id is now " + id + ".";
         }
     },
     DELETE_FROM_QUEUE("DeleteFromQueue", "id") {
@@ -94,9 +102,13 @@ enum ExtraCommand {
 
     private static String found(long count, String id, String what) {
         if (count == 0) {
-            throw new IllegalArgumentException("no message " + id + " is waiting in the relay queue (bin/james-cli ListQueue)");
+            throw notWaiting(id);
         }
         return count + (count == 1 ? " message " : " messages ") + what + ".";
+    }
+
+    private static IllegalArgumentException notWaiting(String id) {
+        return new IllegalArgumentException("no message " + id + " is waiting in the relay queue (bin/james-cli ListQueue)");
     }
 
     int argumentCount() {

@@ -3,7 +3,6 @@ package org.mailhaven.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -55,10 +54,8 @@ class CrashRecoveryIT {
         }
         pool.shutdown();
 
-        long pid = Long.parseLong(Files.readString(server.home.resolve("var/run/james.pid")).strip());
         int inboxAtKill = clients.messageIds("imap", USER, PASSWORD).size();
-        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-        ProcessHandle.of(pid).ifPresent(process -> process.onExit().join());
+        server.kill();
         System.out.printf("killed -9 after the last 250 with %d of %d messages in the INBOX%n", inboxAtKill, MESSAGES);
 
         assertEquals(1, server.james("status").exitCode, "stale pid file reported");

@@ -90,6 +90,15 @@ final class Distribution {
         return run(command, home, environment(), 300);
     }
 
+    /** Kills the running server with SIGKILL, as a crash or power cut would stop it, and waits until it is gone. */
+    void kill() throws IOException {
+        long pid = Long.parseLong(Files.readString(home.resolve("var/run/james.pid")).strip());
+        ProcessHandle.of(pid).ifPresent(process -> {
+            process.destroyForcibly();
+            process.onExit().join();
+        });
+    }
+
     String log() throws IOException {
         Path log = home.resolve("log/james.log");
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";

@@ -1,6 +1,5 @@
 package org.mailhaven.mailets.bounce;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,7 +16,7 @@ import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
 
 /**
  * Tells the sender that the message could not be delivered to the mail's recipients, with an
- * RFC 3464 delivery status notification (see {@link Bounces}: the sender's DSN options are
+ * RFC 3464 delivery status notification (see {@link DsnSender}: the sender's DSN options are
  * honoured, a message with a null sender is kept in {@code nullSenderRepository} instead).
  * The status comes from the {@link #STATUS} attribute (an RFC 3463 code such as 5.1.1) and the
  * reason from the mail's error message, as the mailet that gave up recorded them.
@@ -36,7 +35,7 @@ public class BounceToSender extends GenericMailet {
     public static final AttributeName STATUS = AttributeName.of("delivery-error");
 
     private final MailRepositoryStore repositories;
-    private Bounces bounces;
+    private DsnSender bounces;
     private boolean passThrough;
 
     @Inject
@@ -46,7 +45,7 @@ public class BounceToSender extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        bounces = new Bounces(getMailetContext(), repositories, getInitParameter("reportingMta", "localhost"),
+        bounces = new DsnSender(getMailetContext(), repositories, getInitParameter("reportingMta", "localhost"),
             getInitParameter("nullSenderRepository", "file://var/mail/undeliverable-bounces/"),
             Parameters.choice(getMailetConfig(), "attachment", "headers", "headers", "message").equals("message"));
         passThrough = getInitParameter("passThrough", false);
@@ -60,7 +59,7 @@ public class BounceToSender extends GenericMailet {
             .map(recipient -> new RecipientReport(recipient, Action.FAILED, status, Optional.empty(),
                 "X-Mailhaven; " + reason, Optional.empty()))
             .toList();
-        bounces.report(mail, mail.getLastUpdated() == null ? Instant.now() : mail.getLastUpdated().toInstant(), reports);
+        bounces.report(mail, DsnSender.arrival(mail), reports);
         if (!passThrough) {
             mail.setState(Mail.GHOST);
         }

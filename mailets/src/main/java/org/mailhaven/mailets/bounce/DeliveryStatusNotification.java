@@ -31,12 +31,13 @@ import org.apache.mailet.Mail;
  * report-type=delivery-status} with a human-readable part, a {@code message/delivery-status} part
  * (Reporting-MTA, Arrival-Date, and for each recipient Final-Recipient, Action, Status,
  * Remote-MTA, Diagnostic-Code, Last-Attempt-Date) and the original message's header (or the
- * whole message).
+ * whole message). It reports a failure, a delay or a success (delivered, relayed, expanded).
  */
 public final class DeliveryStatusNotification {
     private static final DateTimeFormatter RFC_5322 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneId.systemDefault());
 
-    public enum Action { FAILED, DELAYED }
+    /** RFC 3464 2.3.3; a report carries recipients of one action. */
+    public enum Action { FAILED, DELAYED, DELIVERED, RELAYED, EXPANDED }
 
     /**
      * One recipient's line of the report.
@@ -53,16 +54,20 @@ public final class DeliveryStatusNotification {
 
     public static MimeMessage build(String reportingMta, Mail original, Instant arrival, List<RecipientReport> reports,
                                     boolean wholeMessage) throws MessagingException, IOException {
-        boolean failed = reports.stream().anyMatch(report -> report.action() == Action.FAILED);
+        Action action = reports.get(0).action();
         MimeMessage dsn = new MimeMessage(Session.getInstance(new java.util.Properties()));
         dsn.setFrom(new InternetAddress("MAILER-DAEMON@" + reportingMta, "Mail Delivery System"));
         dsn.setRecipient(Message.RecipientType.TO, new InternetAddress(original.getMaybeSender().get().asString()));
-        dsn.setSubject(failed ? "Undelivered Mail Returned to Sender" : "Delayed Mail (still being retried)");
+        dsn.setSubject(switch (action) {
+            case FAILED -> "Undelivered Mail Returned to Sender";
+            case DELAYED -> "Delayed Mail (still being retried)";
+            default -> "Successful Mail Delivery Report";
+        });
         dsn.setSentDate(new Date());
         dsn.setHeader("Auto-Submitted", "auto-replied");
 
         MimeMultipart report = new ReportMultipart();
-        report.addBodyPart(part(humanReadable(reportingMta, reports, failed), "text/plain; charset=UTF-8"));
+        report.addBodyPart(part(humanReadable(reportingMta, reports, action, wholeMessage), "text/plain; charset=UTF-8"));
         report.addBodyPart(part(machineReadable(reportingMta, original, arrival, reports), "message/delivery-status"));
         report.addBodyPart(wholeMessage
             ? part(bytes(original.getMessage()), "message/rfc822")
@@ -72,15 +77,19 @@ public final class DeliveryStatusNotification {
         return dsn;
     }
 
-    private static String humanReadable(String reportingMta, List<RecipientReport> reports, boolean failed) {
+    private static String humanReadable(String reportingMta, List<RecipientReport> reports, Action action, boolean wholeMessage) {
         StringBuilder text = new StringBuilder("This is the mail system at ").append(reportingMta).append(".\r\n\r\n");
-        if (failed) {
-            text.append("Your message could not be delivered to the recipients below. This is final: it will not be\r\n")
-                .append("tried again. The reasons follow; the original message's header is attached.\r\n\r\n");
-        } else {
-            text.append("Your message has not been delivered yet to the recipients below. It is still being tried;\r\n")
-                .append("you do not need to send it again. You will be told if it finally fails.\r\n\r\n");
-        }
+        text.append(switch (action) {
+            case FAILED -> "Your message could not be delivered to the recipients below. This is final: it will not be\r\n"
+                + "tried again. The reasons follow; the original message" + (wholeMessage ? " is" : "'s header is") + " attached.\r\n\r\n";
+            case DELAYED -> "Your message has not been delivered yet to the recipients below. It is still being tried;\r\n"
+                + "you do not need to send it again. You will be told if it finally fails.\r\n\r\n";
+            case DELIVERED -> "Your message was delivered to the mailboxes of the recipients below, as you asked to be told.\r\n\r\n";
+            case RELAYED -> "Your message was passed on to the mail servers of the recipients below. They do not send\r\n"
+                + "delivery reports, so this is the last report you will get about it.\r\n\r\n";
+            case EXPANDED -> "Your message was delivered to the addresses below, which pass it on to further recipients.\r\n"
+                + "You will not get reports about those.\r\n\r\n";
+        });
         for (RecipientReport report : reports) {
             text.append("<").append(report.recipient().asString()).append(">: ")
                 .append(report.remoteMta().map(host -> host + " said: ").orElse(""))

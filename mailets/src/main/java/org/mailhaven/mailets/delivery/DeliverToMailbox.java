@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
@@ -13,6 +14,7 @@ import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageManager;
@@ -20,6 +22,7 @@ import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.exception.MailboxExistsException;
 import org.apache.james.mailbox.exception.OverQuotaException;
 import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.api.UsersRepositoryException;
 import org.apache.mailet.Attribute;
@@ -30,6 +33,9 @@ import org.apache.mailet.PerRecipientHeaders;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.Parameters;
+import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
+import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
+import org.mailhaven.mailets.bounce.DsnSender;
 import org.mailhaven.mailets.delivery.DeliveryTargets.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +56,8 @@ import reactor.core.publisher.Mono;
  * is tried three times, then sends that recipient's copy to {@code errorProcessor}, where it is
  * kept. The others are
  * delivered regardless.</li>
+ * <li>A sender who asked for it (DSN NOTIFY=SUCCESS) is told of each successful delivery with an
+ * RFC 3464 "delivered" report.</li>
  * <li>The mail is consumed: nothing is left for later mailets.</li>
  * </ul>
  *
@@ -60,6 +68,8 @@ import reactor.core.publisher.Mono;
  * <li>{@code maxRetries}: with {@code retry}, attempts before bouncing with 5.2.2, default 96 (one day).</li>
  * <li>{@code bounceProcessor}: default {@code bounces}.</li>
  * <li>{@code errorProcessor}: default {@code error}.</li>
+ * <li>{@code reportingMta}: our host name in delivery reports, e.g. {@code ${sys:mailhaven.hostname}};
+ * default {@code localhost}.</li>
  * </ul>
  */
 public class DeliverToMailbox extends GenericMailet {
@@ -75,11 +85,15 @@ public class DeliverToMailbox extends GenericMailet {
     private int maxRetries;
     private String bounceProcessor;
     private String errorProcessor;
+    private final MailRepositoryStore repositories;
+    private DsnSender dsnSender;
 
     @Inject
-    public DeliverToMailbox(UsersRepository users, @Named("mailboxmanager") MailboxManager mailboxes) {
+    public DeliverToMailbox(UsersRepository users, @Named("mailboxmanager") MailboxManager mailboxes,
+                            MailRepositoryStore repositories) {
         this.users = users;
         this.mailboxes = mailboxes;
+        this.repositories = repositories;
     }
 
     @Override
@@ -89,14 +103,22 @@ public class DeliverToMailbox extends GenericMailet {
         maxRetries = Parameters.positiveInt(getMailetConfig(), "maxRetries", 96);
         bounceProcessor = getInitParameter("bounceProcessor", "bounces");
         errorProcessor = getInitParameter("errorProcessor", "error");
+        // Only success reports go through here: failures take the bounce processor.
+        dsnSender = new DsnSender(getMailetContext(), repositories, getInitParameter("reportingMta", "localhost"),
+            "file://var/mail/undeliverable-bounces/", false);
     }
 
     @Override
     public void service(Mail mail) throws MessagingException {
         List<MailAddress> overQuota = new ArrayList<>();
+        List<RecipientReport> delivered = new ArrayList<>();
         for (MailAddress recipient : mail.getRecipients()) {
             try {
                 deliver(mail, recipient);
+                if (DsnSender.successWanted(mail, recipient)) {
+                    delivered.add(new RecipientReport(recipient, Action.DELIVERED, "2.0.0", Optional.empty(),
+                        "X-Mailhaven; delivered to the mailbox", Optional.empty()));
+                }
             } catch (OverQuotaException e) {
                 LOGGER.info("Message {} for {}: mailbox over quota", MessageIds.of(mail), recipient.asString());
                 overQuota.add(recipient);
@@ -108,7 +130,21 @@ public class DeliverToMailbox extends GenericMailet {
             }
         }
         handleOverQuota(mail, overQuota);
+        reportSuccess(mail, delivered);
         mail.setState(Mail.GHOST);
+    }
+
+    private void reportSuccess(Mail mail, List<RecipientReport> delivered) {
+        if (delivered.isEmpty()) {
+            return;
+        }
+        try {
+            dsnSender.report(mail, DsnSender.arrival(mail), delivered);
+        } catch (MessagingException e) {
+            // The message itself is delivered; only the courtesy report is missing.
+            LOGGER.warn("Message {} for {}: the requested success report could not be sent", MessageIds.of(mail),
+                delivered.stream().map(report -> report.recipient().asString()).toList(), e);
+        }
     }
 
     private void deliver(Mail mail, MailAddress recipient)
@@ -200,9 +236,13 @@ public class DeliverToMailbox extends GenericMailet {
             .orElse(0);
         if (retryOverQuota && attempts < maxRetries) {
             Mail retry = mail.duplicate();
-            retry.setRecipients(overQuota);
-            retry.setAttribute(new Attribute(QUOTA_RETRIES, AttributeValue.of(attempts + 1)));
-            getMailetContext().sendMail(retry, mail.getState(), retryDelayMinutes, TimeUnit.MINUTES);
+            try {
+                retry.setRecipients(overQuota);
+                retry.setAttribute(new Attribute(QUOTA_RETRIES, AttributeValue.of(attempts + 1)));
+                getMailetContext().sendMail(retry, mail.getState(), retryDelayMinutes, TimeUnit.MINUTES);
+            } finally {
+                LifecycleUtil.dispose(retry);
+            }
             LOGGER.info("Message {} for {}: over quota, retry {} of {} in {} minutes", MessageIds.of(mail),
                 overQuota, attempts + 1, maxRetries, retryDelayMinutes);
             return;

@@ -2,10 +2,12 @@ package org.mailhaven.mailets.delivery;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
@@ -24,12 +26,24 @@ public final class MailCopies {
 
     public static void send(MailetContext context, Mail mail, Collection<MailAddress> recipients, String processor,
                             String deliveredTo) throws MessagingException {
+        send(context, mail, recipients, processor, deliveredTo, copy -> { });
+    }
+
+    /** As above, with {@code adjust} applied to the copy before it is sent. */
+    public static void send(MailetContext context, Mail mail, Collection<MailAddress> recipients, String processor,
+                            String deliveredTo, Consumer<Mail> adjust) throws MessagingException {
         Mail copy = mail.duplicate();
-        copy.setRecipients(List.copyOf(recipients));
-        if (deliveredTo != null) {
-            copy.getMessage().addHeader("Delivered-To", deliveredTo);
+        try {
+            copy.setRecipients(List.copyOf(recipients));
+            if (deliveredTo != null) {
+                copy.getMessage().addHeader("Delivered-To", deliveredTo);
+            }
+            adjust.accept(copy);
+            context.sendMail(copy, processor);
+        } finally {
+            // The spool has its own copy now; this one's temporary storage can go.
+            LifecycleUtil.dispose(copy);
         }
-        context.sendMail(copy, processor);
     }
 
     /**
@@ -39,9 +53,13 @@ public final class MailCopies {
     public static void bounce(MailetContext context, Mail mail, MailAddress recipient, String status, String reason,
                               String bounceProcessor) throws MessagingException {
         Mail copy = mail.duplicate();
-        copy.setRecipients(List.of(recipient));
-        copy.setErrorMessage(status + " " + reason);
-        copy.setAttribute(new Attribute(BounceToSender.STATUS, AttributeValue.of(status)));
-        context.sendMail(copy, bounceProcessor);
+        try {
+            copy.setRecipients(List.of(recipient));
+            copy.setErrorMessage(status + " " + reason);
+            copy.setAttribute(new Attribute(BounceToSender.STATUS, AttributeValue.of(status)));
+            context.sendMail(copy, bounceProcessor);
+        } finally {
+            LifecycleUtil.dispose(copy);
+        }
     }
 }

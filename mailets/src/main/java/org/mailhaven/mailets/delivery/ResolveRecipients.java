@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import javax.inject.Inject;
@@ -13,15 +14,20 @@ import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.rrt.api.RecipientRewriteTable;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
+import org.apache.mailet.DsnParameters.RecipientDsnParameters;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.Parameters;
+import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
+import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
+import org.mailhaven.mailets.bounce.DsnSender;
 import org.mailhaven.mailets.delivery.AddressResolver.Failure;
 import org.mailhaven.mailets.delivery.AddressResolver.LocalTarget;
 import org.mailhaven.mailets.delivery.AddressResolver.Resolution;
@@ -43,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * <li>A target already named in a {@code Delivered-To:} header is a mail loop (a forward or
  * redirect that came back) and is bounced with 5.4.6, as are alias cycles; unknown addresses
  * are bounced with 5.1.1. Bounces go to {@code bounceProcessor}.</li>
+ * <li>The sender's DSN wishes (RFC 3461) follow each address to its targets (see
+ * {@link DsnExpansion}); an address expanded to several is reported as "expanded" if the sender
+ * asked for success reports.</li>
  * </ul>
  *
  * <p>Parameters:
@@ -52,6 +61,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code maxDepth}: how many aliases deep a chain may go before it counts as a loop, default 10.</li>
  * <li>{@code forwardProcessor}: processor for forwarded copies, default {@code relay}.</li>
  * <li>{@code bounceProcessor}: processor that reports failures to the sender, default {@code bounces}.</li>
+ * <li>{@code reportingMta}: our host name in "expanded" delivery reports, e.g.
+ * {@code ${sys:mailhaven.hostname}}; default {@code localhost}.</li>
  * </ul>
  */
 public class ResolveRecipients extends GenericMailet {
@@ -62,15 +73,19 @@ public class ResolveRecipients extends GenericMailet {
     private final RecipientRewriteTable mappings;
     private final UsersRepository users;
     private final DomainList domains;
+    private final MailRepositoryStore repositories;
     private AddressResolver resolver;
+    private DsnSender dsnSender;
     private String forwardProcessor;
     private String bounceProcessor;
 
     @Inject
-    public ResolveRecipients(RecipientRewriteTable mappings, UsersRepository users, DomainList domains) {
+    public ResolveRecipients(RecipientRewriteTable mappings, UsersRepository users, DomainList domains,
+                             MailRepositoryStore repositories) {
         this.mappings = mappings;
         this.users = users;
         this.domains = domains;
+        this.repositories = repositories;
     }
 
     @Override
@@ -79,6 +94,8 @@ public class ResolveRecipients extends GenericMailet {
             Parameters.positiveInt(getMailetConfig(), "maxDepth", 10));
         forwardProcessor = getInitParameter("forwardProcessor", "relay");
         bounceProcessor = getInitParameter("bounceProcessor", "bounces");
+        dsnSender = new DsnSender(getMailetContext(), repositories, getInitParameter("reportingMta", "localhost"),
+            "file://var/mail/undeliverable-bounces/", false);
     }
 
     @Override
@@ -86,25 +103,38 @@ public class ResolveRecipients extends GenericMailet {
         Set<String> deliveredTo = deliveredTo(mail);
         Set<MailAddress> recipients = new LinkedHashSet<>();
         Map<String, AttributeValue<?>> originals = new LinkedHashMap<>();
+        Map<MailAddress, RecipientDsnParameters> dsnRecipients = new LinkedHashMap<>();
+        List<RecipientReport> expansions = new ArrayList<>();
         for (MailAddress recipient : mail.getRecipients()) {
             Resolution resolution = resolve(recipient);
             if (resolution == null) {
                 recipients.add(recipient);
+                DsnExpansion.of(mail, recipient).ifPresent(parameters -> dsnRecipients.put(recipient, parameters));
                 continue;
             }
             List<Failure> failures = new ArrayList<>(resolution.failures());
             if (deliveredTo.contains(key(recipient))) {
                 failures.add(loop(recipient));
             } else {
+                List<MailAddress> local = new ArrayList<>();
                 for (LocalTarget target : resolution.local()) {
                     if (deliveredTo.contains(key(target.address()))) {
                         failures.add(loop(target.address()));
                     } else {
-                        recipients.add(target.address());
+                        local.add(target.address());
                         originals.put(target.address().asString(), AttributeValue.of(recipient.asString()));
                     }
                 }
-                forward(mail, recipient, resolution.remote());
+                List<MailAddress> targets = new ArrayList<>(local);
+                targets.addAll(resolution.remote());
+                Map<MailAddress, RecipientDsnParameters> inherited = DsnExpansion.inherit(mail, recipient, targets);
+                recipients.addAll(local);
+                local.stream().filter(inherited::containsKey).forEach(target -> dsnRecipients.put(target, inherited.get(target)));
+                forward(mail, recipient, resolution.remote(), inherited);
+                if (DsnExpansion.expansionReported(mail, recipient, targets.size())) {
+                    expansions.add(new RecipientReport(recipient, Action.EXPANDED, "2.0.0", Optional.empty(),
+                        "X-Mailhaven; passed on to " + targets.size() + " addresses", Optional.empty()));
+                }
             }
             for (Failure failure : failures) {
                 LOGGER.info("Message {} for {} not delivered: {} {}", MessageIds.of(mail), recipient.asString(),
@@ -112,9 +142,24 @@ public class ResolveRecipients extends GenericMailet {
                 MailCopies.bounce(getMailetContext(), mail, recipient, failure.status(), failure.reason(), bounceProcessor);
             }
         }
+        reportExpansions(mail, expansions);
         mail.setRecipients(recipients);
+        DsnExpansion.withRecipients(mail, dsnRecipients).ifPresent(mail::setDsnParameters);
         if (!originals.isEmpty()) {
             mail.setAttribute(new Attribute(ORIGINAL_RECIPIENTS, AttributeValue.of(originals)));
+        }
+    }
+
+    private void reportExpansions(Mail mail, List<RecipientReport> expansions) {
+        if (expansions.isEmpty()) {
+            return;
+        }
+        try {
+            dsnSender.report(mail, DsnSender.arrival(mail), expansions);
+        } catch (MessagingException e) {
+            // The message goes on to its recipients; only the courtesy report is missing.
+            LOGGER.warn("Message {} for {}: the requested expansion report could not be sent", MessageIds.of(mail),
+                expansions.stream().map(report -> report.recipient().asString()).toList(), e);
         }
     }
 
@@ -128,12 +173,14 @@ public class ResolveRecipients extends GenericMailet {
         }
     }
 
-    private void forward(Mail mail, MailAddress recipient, List<MailAddress> targets) throws MessagingException {
+    private void forward(Mail mail, MailAddress recipient, List<MailAddress> targets,
+                         Map<MailAddress, RecipientDsnParameters> inherited) throws MessagingException {
         if (targets.isEmpty()) {
             return;
         }
         LOGGER.info("Message {} for {} forwarded to {}", MessageIds.of(mail), recipient.asString(), targets);
-        MailCopies.send(getMailetContext(), mail, targets, forwardProcessor, recipient.asString());
+        MailCopies.send(getMailetContext(), mail, targets, forwardProcessor, recipient.asString(),
+            copy -> DsnExpansion.withRecipients(copy, inherited).ifPresent(copy::setDsnParameters));
     }
 
     private static Failure loop(MailAddress address) {

@@ -27,7 +27,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.Parameters;
-import org.mailhaven.mailets.bounce.Bounces;
+import org.mailhaven.mailets.bounce.DsnSender;
 import org.mailhaven.mailets.relay.SmtpDelivery.Credentials;
 import org.mailhaven.mailets.relay.SmtpDelivery.TlsPolicy;
 import org.slf4j.Logger;
@@ -50,11 +50,14 @@ import org.slf4j.LoggerFactory;
  * <li>{@code deliveryThreads}: parallel deliveries, default 10.</li>
  * <li>{@code dnsServers}: DNS servers as {@code host[:port]}, comma-separated; default the system's.</li>
  * <li>{@code dnsTimeout}: default {@code 5s}.</li>
- * <li>{@code connectTimeout}, {@code commandTimeout}: default {@code 60s} and {@code 5m} (RFC 5321 4.5.3.2).</li>
+ * <li>{@code connectTimeout}, {@code commandTimeout}, {@code dataTimeout}: how long to wait for a
+ * connection, for the reply to a command, for the reply to the end of the message; default
+ * {@code 60s}, {@code 5m} and {@code 10m} (RFC 5321 4.5.3.2).</li>
  * <li>{@code tls}: {@code opportunistic} (default), {@code none} or {@code required};
  * {@code tlsRequiredDomains}, {@code tlsNoneDomains}: per-domain exceptions.</li>
  * <li>{@code smarthost} ({@code host[:port]}), {@code smarthostUser}, {@code smarthostPassword},
- * {@code smarthostTls}, {@code smarthostDomains} (empty: all domains).</li>
+ * {@code smarthostTls} (default {@code required} with a user, else {@code opportunistic}),
+ * {@code smarthostDomains} (empty: all domains).</li>
  * <li>{@code remotePort}: the port of remote servers, 25; change only for tests.</li>
  * <li>{@code attachment}: {@code headers} (default) or {@code message} in bounces.</li>
  * <li>{@code nullSenderRepository}: where undeliverable bounces are kept, default
@@ -84,14 +87,16 @@ public class Relay extends GenericMailet {
             throw new MessagingException(getMailetName() + ": parameter heloName is required");
         }
         queue = queues.createQueue(MailQueueName.of(getInitParameter("queue", "relay")));
-        Bounces bounces = new Bounces(getMailetContext(), repositories, heloName,
+        DsnSender dsnSender = new DsnSender(getMailetContext(), repositories, heloName,
             getInitParameter("nullSenderRepository", "file://var/mail/undeliverable-bounces/"),
             Parameters.choice(getMailetConfig(), "attachment", "headers", "headers", "message").equals("message"));
-        SmtpDelivery smtp = new SmtpDelivery(heloName, Parameters.duration(getMailetConfig(), "connectTimeout", "60s"),
-            Parameters.duration(getMailetConfig(), "commandTimeout", "5m"));
-        worker = new RelayWorker(queue, routes(), smtp, bounces, policy());
+        SmtpDelivery smtp = new SmtpDelivery(heloName, new SmtpDelivery.Timeouts(
+            Parameters.duration(getMailetConfig(), "connectTimeout", "60s"),
+            Parameters.duration(getMailetConfig(), "commandTimeout", "5m"),
+            Parameters.duration(getMailetConfig(), "dataTimeout", "10m")));
+        worker = new RelayWorker(queue, routes(), smtp, dsnSender, policy());
         worker.start();
-        register(bounces);
+        register(dsnSender);
     }
 
     private RelayWorker.Policy policy() throws MessagingException {
@@ -112,7 +117,7 @@ public class Relay extends GenericMailet {
         } catch (UnknownHostException | NumberFormatException e) {
             throw new MessagingException(getMailetName() + ": parameter dnsServers: " + e.getMessage(), e);
         }
-        return new Routes(resolver, Parameters.positiveInt(getMailetConfig(), "remotePort", 25), tls("tls"),
+        return new Routes(resolver, Parameters.positiveInt(getMailetConfig(), "remotePort", 25), tls("tls", "opportunistic"),
             Set.copyOf(list("tlsRequiredDomains")), Set.copyOf(list("tlsNoneDomains")), smarthost());
     }
 
@@ -132,11 +137,17 @@ public class Relay extends GenericMailet {
         String user = getInitParameter("smarthostUser", "");
         Optional<Credentials> credentials = user.isBlank() ? Optional.empty()
             : Optional.of(new Credentials(user, getInitParameter("smarthostPassword", "")));
-        return Optional.of(new Routes.Smarthost(host, port, credentials, tls("smarthostTls"), Set.copyOf(list("smarthostDomains"))));
+        // A password never goes over an unencrypted connection unless the administrator says so.
+        TlsPolicy tls = tls("smarthostTls", credentials.isPresent() ? "required" : "opportunistic");
+        if (credentials.isPresent() && tls != TlsPolicy.REQUIRED) {
+            LOGGER.warn("Relay: smarthostTls = {} sends the smarthost password unencrypted if {} offers no STARTTLS",
+                tls.name().toLowerCase(Locale.ROOT), host);
+        }
+        return Optional.of(new Routes.Smarthost(host, port, credentials, tls, Set.copyOf(list("smarthostDomains"))));
     }
 
-    private TlsPolicy tls(String parameter) throws MessagingException {
-        return TlsPolicy.valueOf(Parameters.choice(getMailetConfig(), parameter, "opportunistic",
+    private TlsPolicy tls(String parameter, String defaultValue) throws MessagingException {
+        return TlsPolicy.valueOf(Parameters.choice(getMailetConfig(), parameter, defaultValue,
             "opportunistic", "none", "required").toUpperCase(Locale.ROOT));
     }
 
@@ -146,7 +157,7 @@ public class Relay extends GenericMailet {
             .map(value -> value.toLowerCase(Locale.ROOT)).collect(Collectors.toList());
     }
 
-    private void register(Bounces bounces) throws MessagingException {
+    private void register(DsnSender dsnSender) throws MessagingException {
         if (!(queue instanceof ManageableMailQueue manageable)) {
             LOGGER.warn("The relay queue cannot be browsed: bin/james-cli queue commands are not available");
             return;
@@ -157,7 +168,7 @@ public class Relay extends GenericMailet {
             if (server.isRegistered(managementName)) {
                 server.unregisterMBean(managementName);
             }
-            server.registerMBean(new StandardMBean(new RelayQueueManagement(manageable, bounces), RelayQueueMBean.class),
+            server.registerMBean(new StandardMBean(new RelayQueueManagement(manageable, dsnSender), RelayQueueMBean.class),
                 managementName);
         } catch (JMException e) {
             throw new MessagingException(getMailetName() + ": cannot register the queue administration", e);

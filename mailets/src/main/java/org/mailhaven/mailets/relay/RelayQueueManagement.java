@@ -5,16 +5,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.mailet.Mail;
 import org.mailhaven.mailets.MessageIds;
-import org.mailhaven.mailets.bounce.Bounces;
+import org.mailhaven.mailets.bounce.DsnSender;
 import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
 import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
 import org.slf4j.Logger;
@@ -26,11 +28,11 @@ final class RelayQueueManagement implements RelayQueueMBean {
     private static final String ALL = "all";
 
     private final ManageableMailQueue queue;
-    private final Bounces bounces;
+    private final DsnSender dsnSender;
 
-    RelayQueueManagement(ManageableMailQueue queue, Bounces bounces) {
+    RelayQueueManagement(ManageableMailQueue queue, DsnSender dsnSender) {
         this.queue = queue;
-        this.bounces = bounces;
+        this.dsnSender = dsnSender;
     }
 
     @Override
@@ -40,8 +42,9 @@ final class RelayQueueManagement implements RelayQueueMBean {
             ManageableMailQueue.MailQueueIterator waiting = queue.browse();
             try {
                 while (waiting.hasNext()) {
-                    ManageableMailQueue.MailQueueItemView view = waiting.next();
-                    lines.add(describe(view.getMail()));
+                    Mail mail = waiting.next().getMail();
+                    lines.add(describe(mail));
+                    LifecycleUtil.dispose(mail);
                 }
             } finally {
                 waiting.close();
@@ -54,9 +57,11 @@ final class RelayQueueManagement implements RelayQueueMBean {
 
     private static String describe(Mail mail) {
         Map<String, Outcome> last = RelayState.lastResults(mail);
-        String lastError = last.values().stream().findFirst()
-            .map(outcome -> outcome.status() + " " + outcome.remoteMta().map(host -> host + ": ").orElse("") + outcome.diagnostic())
-            .orElse("-");
+        Set<String> distinct = last.values().stream().map(RelayQueueManagement::describe).collect(Collectors.toSet());
+        // One error for all recipients, or each recipient's own when they differ.
+        String lastError = last.isEmpty() ? "-" : distinct.size() == 1 ? distinct.iterator().next()
+            : last.entrySet().stream().map(entry -> entry.getKey() + ": " + describe(entry.getValue()))
+                .collect(Collectors.joining(" | "));
         return String.join("\t", mail.getName(), mail.getMaybeSender().asString(),
             mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.joining(",")),
             Integer.toString(RelayState.attempts(mail)),
@@ -64,22 +69,45 @@ final class RelayQueueManagement implements RelayQueueMBean {
             lastError.replaceAll("\\s+", " "));
     }
 
+    private static String describe(Outcome outcome) {
+        return outcome.status() + " " + outcome.remoteMta().map(host -> host + ": ").orElse("") + outcome.diagnostic();
+    }
+
     @Override
-    public long retryNow(String id) {
+    public long retryAll() {
         try {
-            if (ALL.equalsIgnoreCase(id)) {
-                long count = queue.flush();
-                LOGGER.info("Administrator asked to retry all {} waiting messages now", count);
-                return count;
+            long count = queue.flush();
+            LOGGER.info("Administrator asked to retry all {} waiting messages now", count);
+            return count;
+        } catch (MailQueue.MailQueueException e) {
+            throw new IllegalStateException("cannot retry the waiting messages: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String retryNow(String id) {
+        Optional<Mail> waiting = find(id);
+        if (waiting.isEmpty()) {
+            return "";
+        }
+        Mail mail = waiting.get();
+        Mail now = null;
+        try {
+            // A copy under a new name goes in first: removing by name would take it too otherwise.
+            now = mail.duplicate();
+            queue.enQueue(now);
+            if (queue.remove(ManageableMailQueue.Type.Name, id) == 0) {
+                LOGGER.warn("Message {} ({}) was being tried while the administrator asked for a retry: it may be tried twice",
+                    MessageIds.of(mail), id);
             }
-            Optional<Mail> mail = take(id);
-            if (mail.isPresent()) {
-                queue.enQueue(mail.get());
-                LOGGER.info("Message {} ({}): retried now at the administrator's request", MessageIds.of(mail.get()), id);
-            }
-            return mail.isPresent() ? 1 : 0;
+            LOGGER.info("Message {} ({}): retried now at the administrator's request, now {}", MessageIds.of(mail), id,
+                now.getName());
+            return now.getName();
         } catch (MessagingException e) {
             throw new IllegalStateException("cannot retry " + id + ": " + e.getMessage(), e);
+        } finally {
+            LifecycleUtil.dispose(now);
+            LifecycleUtil.dispose(mail);
         }
     }
 
@@ -96,45 +124,53 @@ final class RelayQueueManagement implements RelayQueueMBean {
 
     @Override
     public long bounceNow(String id) {
+        Optional<Mail> waiting = find(id);
+        if (waiting.isEmpty()) {
+            return 0;
+        }
+        Mail mail = waiting.get();
         try {
-            Optional<Mail> mail = take(id);
-            if (mail.isEmpty()) {
-                return 0;
-            }
-            Map<String, Outcome> last = RelayState.lastResults(mail.get());
+            Map<String, Outcome> last = RelayState.lastResults(mail);
             List<RecipientReport> reports = new ArrayList<>();
-            for (MailAddress recipient : mail.get().getRecipients()) {
+            for (MailAddress recipient : mail.getRecipients()) {
                 String previous = Optional.ofNullable(last.get(recipient.asString())).map(Outcome::diagnostic).orElse("none");
                 reports.add(new RecipientReport(recipient, Action.FAILED, "5.4.7", Optional.empty(),
-                    "X-Mailhaven; given up by the administrator after " + RelayState.attempts(mail.get())
+                    "X-Mailhaven; given up by the administrator after " + RelayState.attempts(mail)
                         + " attempts; last result: " + previous, Optional.empty()));
             }
-            bounces.report(mail.get(), RelayState.arrival(mail.get()), reports);
-            LOGGER.info("Message {} ({}): bounced at the administrator's request", MessageIds.of(mail.get()), id);
+            // The report first, then the removal: a failure in between leaves the message waiting, not lost.
+            dsnSender.report(mail, RelayState.arrival(mail), reports);
+            if (queue.remove(ManageableMailQueue.Type.Name, id) == 0) {
+                LOGGER.warn("Message {} ({}) was being tried while the administrator bounced it: it may be delivered as well",
+                    MessageIds.of(mail), id);
+            }
+            LOGGER.info("Message {} ({}): bounced at the administrator's request", MessageIds.of(mail), id);
             return 1;
         } catch (MessagingException e) {
             throw new IllegalStateException("cannot bounce " + id + ": " + e.getMessage(), e);
+        } finally {
+            LifecycleUtil.dispose(mail);
         }
     }
 
-    /** Removes the message with this id from the queue and returns it. */
-    private Optional<Mail> take(String id) throws MailQueue.MailQueueException {
-        Optional<Mail> found = Optional.empty();
-        ManageableMailQueue.MailQueueIterator waiting = queue.browse();
+    /** The message with this id, as it waits in the queue. */
+    private Optional<Mail> find(String id) {
         try {
-            while (waiting.hasNext() && found.isEmpty()) {
-                Mail mail = waiting.next().getMail();
-                if (mail.getName().equals(id)) {
-                    found = Optional.of(mail);
+            ManageableMailQueue.MailQueueIterator waiting = queue.browse();
+            try {
+                while (waiting.hasNext()) {
+                    Mail mail = waiting.next().getMail();
+                    if (mail.getName().equals(id)) {
+                        return Optional.of(mail);
+                    }
+                    LifecycleUtil.dispose(mail);
                 }
+                return Optional.empty();
+            } finally {
+                waiting.close();
             }
-        } finally {
-            waiting.close();
+        } catch (MailQueue.MailQueueException e) {
+            throw new IllegalStateException("cannot read the relay queue: " + e.getMessage(), e);
         }
-        if (found.isPresent() && queue.remove(ManageableMailQueue.Type.Name, id) == 0) {
-            // A delivery attempt took it meanwhile.
-            return Optional.empty();
-        }
-        return found;
     }
 }

@@ -13,9 +13,10 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.queue.api.MailQueue;
+import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
 import org.mailhaven.mailets.MessageIds;
-import org.mailhaven.mailets.bounce.Bounces;
+import org.mailhaven.mailets.bounce.DsnSender;
 import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
 import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
 import org.mailhaven.mailets.relay.Routes.Route;
@@ -49,17 +50,17 @@ final class RelayWorker {
     private final MailQueue queue;
     private final Routes routes;
     private final SmtpDelivery smtp;
-    private final Bounces bounces;
+    private final DsnSender dsnSender;
     private final Policy policy;
     private Scheduler scheduler;
     private Scheduler dequeuer;
     private Disposable subscription;
 
-    RelayWorker(MailQueue queue, Routes routes, SmtpDelivery smtp, Bounces bounces, Policy policy) {
+    RelayWorker(MailQueue queue, Routes routes, SmtpDelivery smtp, DsnSender dsnSender, Policy policy) {
         this.queue = queue;
         this.routes = routes;
         this.smtp = smtp;
-        this.bounces = bounces;
+        this.dsnSender = dsnSender;
         this.policy = policy;
     }
 
@@ -120,14 +121,24 @@ final class RelayWorker {
         Map<MailAddress, Outcome> outcomes = deliver(mail);
         Map<MailAddress, Outcome> deferred = new LinkedHashMap<>();
         List<RecipientReport> failed = new ArrayList<>();
+        List<RecipientReport> relayed = new ArrayList<>();
         outcomes.forEach((recipient, outcome) -> {
             switch (outcome.kind()) {
-                case DELIVERED -> LOGGER.info("Message {} for {}: relayed to {} ({})", MessageIds.of(mail), recipient.asString(),
-                    outcome.remoteMta().orElse("?"), outcome.diagnostic());
+                case DELIVERED, RELAYED -> {
+                    LOGGER.info("Message {} for {}: relayed to {} ({})", MessageIds.of(mail), recipient.asString(),
+                        outcome.remoteMta().orElse("?"), outcome.diagnostic());
+                    if (outcome.kind() == Outcome.Kind.RELAYED) {
+                        relayed.add(report(recipient, outcome, Action.RELAYED, Optional.empty()));
+                    }
+                }
                 case PERMANENT -> failed.add(report(recipient, outcome, Action.FAILED, Optional.empty()));
                 default -> deferred.put(recipient, outcome);
             }
         });
+        if (!relayed.isEmpty()) {
+            // Sent only to senders who asked for success notices (NOTIFY=SUCCESS) of these recipients.
+            dsnSender.report(mail, arrival, relayed);
+        }
         Instant now = Instant.now();
         Instant giveUp = arrival.plus(policy.lifetime());
         if (!deferred.isEmpty() && !now.isBefore(giveUp)) {
@@ -140,7 +151,7 @@ final class RelayWorker {
         if (!failed.isEmpty()) {
             failed.forEach(report -> LOGGER.info("Message {} for {}: undeliverable, {} {}", MessageIds.of(mail),
                 report.recipient().asString(), report.status(), report.diagnosticCode()));
-            bounces.report(mail, arrival, failed);
+            dsnSender.report(mail, arrival, failed);
         }
     }
 
@@ -150,24 +161,35 @@ final class RelayWorker {
         boolean warnNow = !RelayState.delayWarned(mail) && policy.delayWarning()
             .map(after -> !Instant.now().isBefore(arrival.plus(after))).orElse(false);
         Mail retry = mail.duplicate();
-        retry.setRecipients(List.copyOf(deferred.keySet()));
-        RelayState.arrived(retry, arrival);
-        RelayState.attempted(retry, attempts, Instant.now().plus(wait), deferred, RelayState.delayWarned(mail) || warnNow);
-        queue.enQueue(retry, wait);
+        try {
+            // The same name on every attempt: it is the id administrators see in ListQueue and act on.
+            retry.setName(mail.getName());
+            retry.setRecipients(List.copyOf(deferred.keySet()));
+            RelayState.arrived(retry, arrival);
+            RelayState.attempted(retry, attempts, Instant.now().plus(wait), deferred, RelayState.delayWarned(mail) || warnNow);
+            queue.enQueue(retry, wait);
+        } finally {
+            LifecycleUtil.dispose(retry);
+        }
         deferred.forEach((recipient, outcome) -> LOGGER.info("Message {} for {}: deferred after attempt {} ({} {}), next in {}",
             MessageIds.of(mail), recipient.asString(), attempts, outcome.status(), outcome.diagnostic(), wait));
         if (warnNow) {
             List<RecipientReport> delayed = new ArrayList<>();
             deferred.forEach((recipient, outcome) -> delayed.add(report(recipient, outcome, Action.DELAYED, Optional.of(giveUp))));
-            bounces.report(mail, arrival, delayed);
+            dsnSender.report(mail, arrival, delayed);
         }
     }
 
-    /** Recipients grouped by destination, one SMTP transaction per group. */
+    /**
+     * Recipients grouped by destination, one SMTP transaction per group; recipients with
+     * different DSN NOTIFY wishes go in separate transactions, as Jakarta Mail sends one NOTIFY
+     * for all.
+     */
     private Map<MailAddress, Outcome> deliver(Mail mail) {
         Map<String, List<MailAddress>> groups = new LinkedHashMap<>();
         for (MailAddress recipient : mail.getRecipients()) {
-            groups.computeIfAbsent(routes.destinationKey(recipient.getDomain().asString()), key -> new ArrayList<>()).add(recipient);
+            String key = routes.destinationKey(recipient.getDomain().asString()) + " " + notify(mail, recipient);
+            groups.computeIfAbsent(key, any -> new ArrayList<>()).add(recipient);
         }
         Map<MailAddress, Outcome> outcomes = new LinkedHashMap<>();
         for (List<MailAddress> group : groups.values()) {
@@ -185,6 +207,14 @@ final class RelayWorker {
             }
         }
         return outcomes;
+    }
+
+    private static String notify(Mail mail, MailAddress recipient) {
+        return mail.dsnParameters()
+            .map(dsn -> dsn.getRcptParameters().get(recipient))
+            .flatMap(DsnParameters.RecipientDsnParameters::getNotifyParameter)
+            .map(Object::toString)
+            .orElse("");
     }
 
     static RecipientReport report(MailAddress recipient, Outcome outcome, Action action, Optional<Instant> willRetryUntil) {

@@ -1,0 +1,117 @@
+package org.mailhaven.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Standard parsers outside Java, to check that what the server writes is read as intended. */
+final class Python {
+    private static final String REPORT_READER = String.join("\n",
+        "import email, sys",
+        "message = email.message_from_binary_file(open(sys.argv[1], 'rb'))",
+        "print(message.get_content_type(), message.get_param('report-type'))",
+        "for part in message.walk():",
+        "    if part.get_content_type() == 'message/delivery-status':",
+        "        for block in part.get_payload()[1:]:",
+        "            print('|'.join(str(block[field]) for field in ('Final-Recipient', 'Action', 'Status', 'Diagnostic-Code')))",
+        "");
+
+    private static final String SUBMITTER = String.join("\n",
+        "import json, smtplib, ssl, sys",
+        "job = json.load(open(sys.argv[1]))",
+        "context = ssl.create_default_context()",
+        "context.check_hostname = False",
+        "context.verify_mode = ssl.CERT_NONE",
+        "client = smtplib.SMTP(job['host'], job['port'], local_hostname='client.e2e.test', timeout=30)",
+        "client.starttls(context=context)",
+        "client.login(job['user'], job['password'])",
+        "client.ehlo()",
+        "if not client.has_extn('dsn'):",
+        "    sys.exit('the server does not offer DSN')",
+        "code, reply = client.mail(job['from'], job['mail_options'])",
+        "assert code == 250, (code, reply)",
+        "for recipient, options in job['recipients']:",
+        "    code, reply = client.rcpt(recipient, options)",
+        "    assert code == 250, (recipient, code, reply)",
+        "code, reply = client.data(job['message'].encode())",
+        "assert code == 250, (code, reply)",
+        "client.quit()",
+        "");
+
+    private Python() {
+    }
+
+    /**
+     * Submits a message on the submission port with Python's smtplib (STARTTLS, AUTH) and DSN
+     * parameters: {@code mailOptions} on MAIL FROM (e.g. RET=HDRS, ENVID=x), and per recipient
+     * its RCPT TO options (e.g. NOTIFY=SUCCESS).
+     */
+    static void submitWithDsn(Distribution server, String user, String password, String from, List<String> mailOptions,
+                              Map<String, List<String>> recipients, byte[] message) throws IOException, InterruptedException {
+        StringBuilder rcpts = new StringBuilder("[");
+        recipients.forEach((recipient, options) -> rcpts.append(rcpts.length() > 1 ? ", " : "")
+            .append("[").append(json(recipient)).append(", ").append(json(options)).append("]"));
+        rcpts.append("]");
+        String job = "{\"host\": \"127.0.0.1\", \"port\": " + server.port("submission")
+            + ", \"user\": " + json(user) + ", \"password\": " + json(password) + ", \"from\": " + json(from)
+            + ", \"mail_options\": " + json(mailOptions) + ", \"recipients\": " + rcpts
+            + ", \"message\": " + json(new String(message, StandardCharsets.UTF_8)) + "}";
+        String output = run(SUBMITTER, job);
+        if (!output.isBlank()) {
+            throw new AssertionError("submission with smtplib failed: " + output);
+        }
+    }
+
+    private static String json(List<String> values) {
+        StringBuilder list = new StringBuilder("[");
+        for (String value : values) {
+            list.append(list.length() > 1 ? ", " : "").append(json(value));
+        }
+        return list.append("]").toString();
+    }
+
+    private static String json(String value) {
+        StringBuilder quoted = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                quoted.append('\\').append(c);
+            } else if (c < 0x20) {
+                quoted.append(String.format("\\u%04x", (int) c));
+            } else {
+                quoted.append(c);
+            }
+        }
+        return quoted.append('"').toString();
+    }
+
+    /**
+     * Reads a delivery status notification with Python's email package: its content type and
+     * report-type, then one line per recipient: Final-Recipient|Action|Status|Diagnostic-Code.
+     */
+    static String parseReport(String message) throws IOException, InterruptedException {
+        return run(REPORT_READER, message);
+    }
+
+    /** Runs a Python script with a file holding {@code input} as its argument; returns its output. */
+    private static String run(String program, String input) throws IOException, InterruptedException {
+        Path file = Files.createTempFile("python-input", ".txt");
+        Path script = Files.createTempFile("python", ".py");
+        Files.writeString(file, input, StandardCharsets.UTF_8);
+        Files.writeString(script, program, StandardCharsets.UTF_8);
+        try {
+            Process python = new ProcessBuilder("python3", script.toString(), file.toString()).redirectErrorStream(true).start();
+            if (!python.waitFor(60, TimeUnit.SECONDS)) {
+                python.destroyForcibly();
+                throw new IOException("python3 did not finish");
+            }
+            return new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+            Files.delete(file);
+            Files.delete(script);
+        }
+    }
+}
