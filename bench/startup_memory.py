@@ -14,54 +14,19 @@ Usage: bench/startup_memory.py [--archive PATH] [--messages N] [--keep]
 """
 import argparse
 import concurrent.futures
-import glob
 import imaplib
 import os
 import re
-import shutil
 import smtplib
-import socket
 import ssl
-import subprocess
 import sys
-import tempfile
 import time
 
-LISTENERS = ["smtp", "smtps", "submission", "imap", "imaps", "pop3", "pop3s", "managesieve", "jmx"]
+from mailhaven import Mailhaven, default_archive
+
 SIZES_KIB = [2, 6, 20, 60]
 USERS = 10
 PASSWORD = "bench-Password-1"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(home, env, *args):
-    return subprocess.run(list(args), cwd=home, env=env, capture_output=True, text=True, timeout=600)
-
-
-def memory(pid):
-    fields = {}
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                fields[key] = int(value.split()[0]) / 1024
-    return fields
-
-
-def start(home, env):
-    began = time.monotonic()
-    result = run(home, env, "bin/james", "start")
-    wall = time.monotonic() - began
-    if result.returncode != 0:
-        sys.exit(f"bin/james start failed:\n{result.stdout}{result.stderr}")
-    reported = float(re.search(r"started in ([0-9.]+) s", result.stdout).group(1))
-    pid = int(open(os.path.join(home, "var/run/james.pid")).read())
-    return wall, reported, pid
 
 
 def message(index, size_kib):
@@ -95,48 +60,38 @@ def delivered(port):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    archives = sorted(glob.glob(os.path.join(root, "assembly/target/mailhaven-*.tar.gz")))
-    parser.add_argument("--archive", default=archives[-1] if archives else None)
+    parser.add_argument("--archive", default=default_archive())
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--keep", action="store_true", help="keep the unpacked folder")
     args = parser.parse_args()
-    if not args.archive:
-        sys.exit("No archive: run 'mvn -B package -DskipTests' first or pass --archive.")
-
-    work = tempfile.mkdtemp(prefix="mailhaven-bench-")
-    subprocess.run(["tar", "-xzf", args.archive, "-C", work], check=True)
-    home = os.path.join(work, os.listdir(work)[0])
-    ports = {name: free_port() for name in LISTENERS}
-    env = dict(os.environ, MAILHAVEN_LISTEN_ADDRESS="127.0.0.1", MAILHAVEN_HOSTNAME="mail.bench.test")
-    env.update({f"MAILHAVEN_{name.upper()}_PORT": str(port) for name, port in ports.items()})
+    server = Mailhaven(args.archive)
 
     rows = []
     try:
         for label in ("first start (empty var/)", "restart 1", "restart 2"):
-            wall, reported, pid = start(home, env)
+            wall, reported = server.start()
             time.sleep(2)  # let start-up work settle before reading memory
-            rows.append((label, wall, reported, memory(pid)["VmRSS"]))
+            rows.append((label, wall, reported, server.memory()["VmRSS"]))
             if label != "restart 2":
-                run(home, env, "bin/james", "stop")
+                server.stop()
 
-        run(home, env, "bin/james-cli", "AddDomain", "bench.test")
+        server.run("bin/james-cli", "AddDomain", "bench.test")
         for u in range(USERS):
-            run(home, env, "bin/james-cli", "AddUser", f"user{u}@bench.test", PASSWORD)
+            server.run("bin/james-cli", "AddUser", f"user{u}@bench.test", PASSWORD)
         began = time.monotonic()
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
-            list(pool.map(lambda k: send_batch(ports["smtp"], range(k, args.messages, 8)), range(8)))
+            list(pool.map(lambda k: send_batch(server.ports["smtp"], range(k, args.messages, 8)), range(8)))
         accepted = time.monotonic() - began
-        while delivered(ports["imap"]) < args.messages:
+        while delivered(server.ports["imap"]) < args.messages:
             if time.monotonic() - began > 900:
                 sys.exit("not every message was delivered within 15 minutes")
             time.sleep(0.5)
         visible = time.monotonic() - began
-        after_load = memory(pid)
+        after_load = server.memory()
     finally:
-        run(home, env, "bin/james", "stop")
+        server.stop()
         if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
+            server.remove()
 
     print(f"Mailhaven start-up and memory ({os.path.basename(args.archive)}, {os.cpu_count()} CPUs)")
     print(f"{'run':<28}{'bin/james start':>18}{'server-reported':>18}{'RSS after start':>18}")

@@ -49,6 +49,7 @@ class RelayIT {
     private static SmtpSink withTls;
     private static SmtpSink withDsn;
     private static SmtpSink brokenTls;
+    private static SmtpSink busy;
 
     @BeforeAll
     static void start() throws Exception {
@@ -64,11 +65,13 @@ class RelayIT {
             .offerAuth("relay-user", "relay-Pass-3");
         withDsn = new SmtpSink(InetAddress.getByName("127.0.0.10"), port).offerDsn();
         brokenTls = new SmtpSink(InetAddress.getByName("127.0.0.11"), port).offerBrokenStartTls();
+        busy = new SmtpSink(InetAddress.getByName("127.0.0.12"), port).greetWith("421 4.3.2 Too busy, try another server");
         dns = new FakeDns()
             .mx("best.test", 10, "mx1.best.test").mx("best.test", 20, "mx2.best.test")
             .a("mx1.best.test", "127.0.0.2").a("mx2.best.test", "127.0.0.3")
             .mx("fallback.test", 10, "down.fallback.test").mx("fallback.test", 20, "up.fallback.test")
             .a("down.fallback.test", "127.0.0.4").a("up.fallback.test", "127.0.0.3")
+            .mx("busy.test", 10, "busy.busy.test").mx("busy.test", 20, "up.fallback.test").a("busy.busy.test", "127.0.0.12")
             .a("implicit.test", "127.0.0.5")
             .nullMx("nullmx.test")
             .servfail("servfail.test")
@@ -108,7 +111,7 @@ class RelayIT {
 
     @AfterAll
     static void stopRemotes() throws Exception {
-        for (SmtpSink sink : new SmtpSink[] {best, second, implicit, deferring, alwaysDeferring, withTls, withDsn, brokenTls}) {
+        for (SmtpSink sink : new SmtpSink[] {best, second, implicit, deferring, alwaysDeferring, withTls, withDsn, brokenTls, busy}) {
             sink.close();
         }
         dns.close();
@@ -154,9 +157,11 @@ class RelayIT {
     }
 
     @Test
-    void theNextMxIsTriedWhenTheFirstIsDown() throws Exception {
+    void theNextMxIsTriedWhenTheFirstIsDownOrGreetsWith4xx() throws Exception {
         send("<fallback@e2e.test>", "carol@fallback.test");
         second.await(message -> message.data().contains("<fallback@e2e.test>"), WAIT);
+        send("<busy@e2e.test>", "carl@busy.test");
+        second.await(message -> message.data().contains("<busy@e2e.test>"), WAIT);
     }
 
     @Test

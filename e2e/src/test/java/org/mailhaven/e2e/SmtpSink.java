@@ -55,6 +55,7 @@ final class SmtpSink implements AutoCloseable {
     private volatile String credentials;
     private volatile boolean dsn;
     private volatile boolean brokenTls;
+    private volatile String greeting;
 
     SmtpSink() throws IOException {
         this(InetAddress.getLoopbackAddress(), 0);
@@ -82,6 +83,12 @@ final class SmtpSink implements AutoCloseable {
     /** Offers STARTTLS with the key and certificate of this context. */
     SmtpSink offerStartTls(SSLContext context) {
         this.tls = context;
+        return this;
+    }
+
+    /** Greets with this reply instead of 220 (e.g. "421 4.3.2 Too busy") and hangs up. */
+    SmtpSink greetWith(String reply) {
+        this.greeting = reply;
         return this;
     }
 
@@ -122,6 +129,10 @@ final class SmtpSink implements AutoCloseable {
         Socket socket = plain;
         BufferedReader in = reader(socket);
         OutputStream out = socket.getOutputStream();
+        if (greeting != null) {
+            reply(out, greeting);
+            return;
+        }
         reply(out, "220 " + name + " ESMTP");
         boolean secure = false;
         Optional<String> user = Optional.empty();

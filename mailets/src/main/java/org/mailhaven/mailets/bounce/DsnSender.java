@@ -84,6 +84,22 @@ public final class DsnSender {
         }
     }
 
+    /**
+     * As {@link #report}, for reports that must not undo what they report on (a success, a
+     * delay): if one cannot be sent, that is logged, and the delivery stands.
+     */
+    public void reportQuietly(Mail mail, Instant arrival, List<RecipientReport> reports) {
+        if (reports.isEmpty()) {
+            return;
+        }
+        try {
+            report(mail, arrival, reports);
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.warn("Message {} for {}: the {} notification could not be sent", MessageIds.of(mail),
+                reports.stream().map(report -> report.recipient().asString()).toList(), describe(reports.get(0).action()), e);
+        }
+    }
+
     /** When the message arrived: as the SMTP server recorded it for DSN, else when it was last updated. */
     public static Instant arrival(Mail mail) {
         return mail.getAttribute(ARRIVAL)

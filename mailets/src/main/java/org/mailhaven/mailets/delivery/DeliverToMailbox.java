@@ -130,21 +130,8 @@ public class DeliverToMailbox extends GenericMailet {
             }
         }
         handleOverQuota(mail, overQuota);
-        reportSuccess(mail, delivered);
+        dsnSender.reportQuietly(mail, DsnSender.arrival(mail), delivered);
         mail.setState(Mail.GHOST);
-    }
-
-    private void reportSuccess(Mail mail, List<RecipientReport> delivered) {
-        if (delivered.isEmpty()) {
-            return;
-        }
-        try {
-            dsnSender.report(mail, DsnSender.arrival(mail), delivered);
-        } catch (MessagingException e) {
-            // The message itself is delivered; only the courtesy report is missing.
-            LOGGER.warn("Message {} for {}: the requested success report could not be sent", MessageIds.of(mail),
-                delivered.stream().map(report -> report.recipient().asString()).toList(), e);
-        }
     }
 
     private void deliver(Mail mail, MailAddress recipient)

@@ -142,24 +142,11 @@ public class ResolveRecipients extends GenericMailet {
                 MailCopies.bounce(getMailetContext(), mail, recipient, failure.status(), failure.reason(), bounceProcessor);
             }
         }
-        reportExpansions(mail, expansions);
+        dsnSender.reportQuietly(mail, DsnSender.arrival(mail), expansions);
         mail.setRecipients(recipients);
         DsnExpansion.withRecipients(mail, dsnRecipients).ifPresent(mail::setDsnParameters);
         if (!originals.isEmpty()) {
             mail.setAttribute(new Attribute(ORIGINAL_RECIPIENTS, AttributeValue.of(originals)));
-        }
-    }
-
-    private void reportExpansions(Mail mail, List<RecipientReport> expansions) {
-        if (expansions.isEmpty()) {
-            return;
-        }
-        try {
-            dsnSender.report(mail, DsnSender.arrival(mail), expansions);
-        } catch (MessagingException e) {
-            // The message goes on to its recipients; only the courtesy report is missing.
-            LOGGER.warn("Message {} for {}: the requested expansion report could not be sent", MessageIds.of(mail),
-                expansions.stream().map(report -> report.recipient().asString()).toList(), e);
         }
     }
 

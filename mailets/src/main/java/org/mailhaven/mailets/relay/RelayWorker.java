@@ -120,7 +120,7 @@ final class RelayWorker {
         int attempts = RelayState.attempts(mail) + 1;
         Map<MailAddress, Outcome> outcomes = deliver(mail);
         Map<MailAddress, Outcome> deferred = new LinkedHashMap<>();
-        List<RecipientReport> failed = new ArrayList<>();
+        Map<MailAddress, Outcome> failed = new LinkedHashMap<>();
         List<RecipientReport> relayed = new ArrayList<>();
         outcomes.forEach((recipient, outcome) -> {
             switch (outcome.kind()) {
@@ -131,27 +131,42 @@ final class RelayWorker {
                         relayed.add(report(recipient, outcome, Action.RELAYED, Optional.empty()));
                     }
                 }
-                case PERMANENT -> failed.add(report(recipient, outcome, Action.FAILED, Optional.empty()));
+                case PERMANENT -> failed.put(recipient, outcome);
                 default -> deferred.put(recipient, outcome);
             }
         });
-        if (!relayed.isEmpty()) {
-            // Sent only to senders who asked for success notices (NOTIFY=SUCCESS) of these recipients.
-            dsnSender.report(mail, arrival, relayed);
-        }
-        Instant now = Instant.now();
+        // Sent only to senders who asked for success notices (NOTIFY=SUCCESS) of these recipients.
+        dsnSender.reportQuietly(mail, arrival, relayed);
         Instant giveUp = arrival.plus(policy.lifetime());
-        if (!deferred.isEmpty() && !now.isBefore(giveUp)) {
-            deferred.forEach((recipient, outcome) -> failed.add(report(recipient, new Outcome(outcome.kind(), outcome.status(),
-                outcome.remoteMta(), outcome.diagnostic() + " (gave up after " + attempts + " attempts since " + arrival + ")"),
-                Action.FAILED, Optional.empty())));
-        } else if (!deferred.isEmpty()) {
+        if (!deferred.isEmpty() && !Instant.now().isBefore(giveUp)) {
+            deferred.forEach((recipient, outcome) -> failed.put(recipient, new Outcome(outcome.kind(), outcome.status(),
+                outcome.remoteMta(), outcome.diagnostic() + " (gave up after " + attempts + " attempts since " + arrival + ")")));
+            deferred.clear();
+        }
+        if (!failed.isEmpty() && !bounce(mail, arrival, failed)) {
+            // Not reported, so not given up: they wait and are tried again rather than lost.
+            deferred.putAll(failed);
+        }
+        if (!deferred.isEmpty()) {
             defer(mail, deferred, arrival, attempts, giveUp);
         }
-        if (!failed.isEmpty()) {
-            failed.forEach(report -> LOGGER.info("Message {} for {}: undeliverable, {} {}", MessageIds.of(mail),
-                report.recipient().asString(), report.status(), report.diagnosticCode()));
-            dsnSender.report(mail, arrival, failed);
+    }
+
+    /** Reports these recipients as failed to the sender; false if the report cannot be sent now. */
+    private boolean bounce(Mail mail, Instant arrival, Map<MailAddress, Outcome> failed) {
+        List<RecipientReport> reports = new ArrayList<>();
+        failed.forEach((recipient, outcome) -> {
+            LOGGER.info("Message {} for {}: undeliverable, {} {}", MessageIds.of(mail), recipient.asString(),
+                outcome.status(), outcome.diagnosticCode());
+            reports.add(report(recipient, outcome, Action.FAILED, Optional.empty()));
+        });
+        try {
+            dsnSender.report(mail, arrival, reports);
+            return true;
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.error("Message {} for {}: the failure report cannot be sent now; they stay in the queue",
+                MessageIds.of(mail), failed.keySet(), e);
+            return false;
         }
     }
 
@@ -176,7 +191,7 @@ final class RelayWorker {
         if (warnNow) {
             List<RecipientReport> delayed = new ArrayList<>();
             deferred.forEach((recipient, outcome) -> delayed.add(report(recipient, outcome, Action.DELAYED, Optional.of(giveUp))));
-            dsnSender.report(mail, arrival, delayed);
+            dsnSender.reportQuietly(mail, arrival, delayed);
         }
     }
 

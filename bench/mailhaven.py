@@ -1,0 +1,69 @@
+"""Running the packaged distribution for the benchmarks: unpack, choose free ports, start, stop."""
+import glob
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+LISTENERS = ["smtp", "smtps", "submission", "imap", "imaps", "pop3", "pop3s", "managesieve", "jmx"]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def default_archive():
+    archives = sorted(glob.glob(os.path.join(ROOT, "assembly/target/mailhaven-*.tar.gz")))
+    return archives[-1] if archives else None
+
+
+def free_port(address="127.0.0.1"):
+    with socket.socket() as s:
+        s.bind((address, 0))
+        return s.getsockname()[1]
+
+
+class Mailhaven:
+    """One unpacked copy of the archive, on free loopback ports."""
+
+    def __init__(self, archive):
+        if not archive:
+            sys.exit("No archive: run 'mvn -B package -DskipTests' first or pass --archive.")
+        self.archive = archive
+        self.work = tempfile.mkdtemp(prefix="mailhaven-bench-")
+        subprocess.run(["tar", "-xzf", archive, "-C", self.work], check=True)
+        self.home = os.path.join(self.work, os.listdir(self.work)[0])
+        self.ports = {name: free_port() for name in LISTENERS}
+        self.env = dict(os.environ, MAILHAVEN_LISTEN_ADDRESS="127.0.0.1", MAILHAVEN_HOSTNAME="mail.bench.test")
+        self.env.update({f"MAILHAVEN_{name.upper()}_PORT": str(port) for name, port in self.ports.items()})
+        self.pid = None
+
+    def run(self, *args):
+        return subprocess.run(list(args), cwd=self.home, env=self.env, capture_output=True, text=True, timeout=600)
+
+    def start(self):
+        """Starts it; returns (seconds bin/james start took, seconds the server reports)."""
+        began = time.monotonic()
+        result = self.run("bin/james", "start")
+        wall = time.monotonic() - began
+        if result.returncode != 0:
+            sys.exit(f"bin/james start failed:\n{result.stdout}{result.stderr}")
+        reported = float(re.search(r"started in ([0-9.]+) s", result.stdout).group(1))
+        self.pid = int(open(os.path.join(self.home, "var/run/james.pid")).read())
+        return wall, reported
+
+    def stop(self):
+        self.run("bin/james", "stop")
+
+    def memory(self):
+        fields = {}
+        with open(f"/proc/{self.pid}/status") as status:
+            for line in status:
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    fields[key] = int(value.split()[0]) / 1024
+        return fields
+
+    def remove(self):
+        shutil.rmtree(self.work, ignore_errors=True)
