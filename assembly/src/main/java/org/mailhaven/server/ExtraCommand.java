@@ -8,6 +8,7 @@ import org.apache.james.cli.probe.impl.JmxConnection;
 import org.apache.james.domainlist.api.DomainListManagementMBean;
 import org.apache.james.rrt.api.RecipientRewriteTableManagementMBean;
 import org.mailhaven.mailets.relay.RelayQueueMBean;
+import org.mailhaven.mailets.spam.QuarantineMBean;
 
 /**
  * Administration commands of ours that James' own CLI lacks, run over the same JMX connection.
@@ -44,10 +45,10 @@ enum ExtraCommand {
             if (waiting.isEmpty()) {
                 return "The relay queue is empty.";
             }
-            StringBuilder table = new StringBuilder(String.format(QUEUE_ROW, "ID", "SENDER", "RECIPIENTS", "ATTEMPTS",
+            StringBuilder table = new StringBuilder(String.format(TABLE_ROW, "ID", "SENDER", "RECIPIENTS", "ATTEMPTS",
                 "NEXT ATTEMPT", "LAST ERROR"));
             for (String line : waiting) {
-                table.append(String.format(QUEUE_ROW, (Object[]) line.split("\t", 6)));
+                table.append(String.format(TABLE_ROW, (Object[]) line.split("\t", 6)));
             }
             return table.toString().stripTrailing();
         }
@@ -77,10 +78,40 @@ enum ExtraCommand {
         String run(JmxConnection jmx, List<String> args) throws Exception {
             return found(queue(jmx).bounceNow(args.get(0)), args.get(0), "bounced to its sender");
         }
+    },
+    /** The mail kept in the spam quarantine. */
+    LIST_QUARANTINE("ListQuarantine") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            List<String> kept = quarantine(jmx).list();
+            if (kept.isEmpty()) {
+                return "The quarantine is empty.";
+            }
+            StringBuilder table = new StringBuilder(String.format(TABLE_ROW, "KEY", "DATE", "SCORE", "SENDER", "RECIPIENTS",
+                "SUBJECT"));
+            for (String line : kept) {
+                table.append(String.format(TABLE_ROW, (Object[]) line.split("\t", 6)));
+            }
+            return table.toString().stripTrailing();
+        }
+    },
+    RELEASE_FROM_QUARANTINE("ReleaseFromQuarantine", "key") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            return quarantined(quarantine(jmx).release(args.get(0)), args.get(0), "released for delivery");
+        }
+    },
+    DELETE_FROM_QUARANTINE("DeleteFromQuarantine", "key") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            return quarantined(quarantine(jmx).delete(args.get(0)), args.get(0), "deleted");
+        }
     };
 
+    private static final String QUARANTINE = "org.mailhaven:type=spam,name=quarantine";
+
     private static final String RELAY_QUEUE = "org.mailhaven:type=relay,queue=relay";
-    private static final String QUEUE_ROW = "%s\t%s\t%s\t%s\t%s\t%s%n";
+    private static final String TABLE_ROW = "%s\t%s\t%s\t%s\t%s\t%s%n";
 
     private static final String DOMAINS = "org.apache.james:type=component,name=domainlist";
     private static final String MAPPINGS = "org.apache.james:type=component,name=recipientrewritetable";
@@ -98,6 +129,17 @@ enum ExtraCommand {
 
     private static RelayQueueMBean queue(JmxConnection jmx) throws Exception {
         return jmx.retrieveBean(RelayQueueMBean.class, RELAY_QUEUE);
+    }
+
+    private static QuarantineMBean quarantine(JmxConnection jmx) throws Exception {
+        return jmx.retrieveBean(QuarantineMBean.class, QUARANTINE);
+    }
+
+    private static String quarantined(long count, String key, String what) {
+        if (count == 0) {
+            throw new IllegalArgumentException("no message " + key + " is in the quarantine (bin/james-cli ListQuarantine)");
+        }
+        return "1 message " + what + ".";
     }
 
     private static String found(long count, String id, String what) {

@@ -52,6 +52,7 @@ public final class Settings {
         d.put("jmx.port", "9999");
         d.put("relay.networks", "");
         d.put("subaddress.separator", "+");
+        d.put("dns.servers", "");
         d.put("tls.keystore", "conf/tls/keystore.p12");
         d.put("tls.keystore.type", "PKCS12");
         d.put("tls.keystore.password.file", "conf/tls/keystore.password");
@@ -217,6 +218,7 @@ public final class Settings {
         }
         System.setProperty("mailhaven.relay.networks", values.get("relay.networks"));
         System.setProperty("mailhaven.subaddress.separator", values.get("subaddress.separator"));
+        System.setProperty("mailhaven.dns.servers", values.get("dns.servers"));
         System.setProperty("jmx.address", jmxAddress());
         System.setProperty("jmx.port", Integer.toString(jmxPort()));
     }

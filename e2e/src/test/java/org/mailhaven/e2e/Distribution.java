@@ -20,8 +20,15 @@ import java.util.stream.Stream;
 final class Distribution {
     static final String[] LISTENERS = {"smtp", "smtps", "submission", "imap", "imaps", "pop3", "pop3s", "managesieve", "jmx"};
 
+    /**
+     * The DNS every instance asks unless a test gives its own: it knows no names, so spam checks
+     * and MX lookups get a quick "no such domain" instead of waiting for the internet.
+     */
+    private static FakeDns emptyDns;
+
     final Path home;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private String dnsServers;
 
     private Distribution(Path home) {
         this.home = home;
@@ -43,9 +50,17 @@ final class Distribution {
         }
         try (Stream<Path> top = Files.list(target)) {
             Distribution distribution = new Distribution(top.findFirst().orElseThrow());
+            distribution.useDns(emptyDns());
             distribution.choosePorts();
             return distribution;
         }
+    }
+
+    private static synchronized FakeDns emptyDns() throws IOException {
+        if (emptyDns == null) {
+            emptyDns = new FakeDns();
+        }
+        return emptyDns;
     }
 
     private void choosePorts() throws IOException {
@@ -66,7 +81,13 @@ final class Distribution {
         env.put("MAILHAVEN_LISTEN_ADDRESS", "127.0.0.1");
         env.put("MAILHAVEN_HOSTNAME", "mail.e2e.test");
         ports.forEach((listener, port) -> env.put("MAILHAVEN_" + listener.toUpperCase() + "_PORT", Integer.toString(port)));
+        env.put("MAILHAVEN_DNS_SERVERS", dnsServers);
         return env;
+    }
+
+    /** Points the instance's DNS (dns.servers) at this server. */
+    void useDns(FakeDns dns) {
+        dnsServers = dns.address();
     }
 
     Result james(String... args) throws IOException, InterruptedException {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,10 +20,11 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
- * A DNS server on loopback (UDP) for the tests, built with dnsjava: it answers the MX and A
+ * A DNS server on loopback (UDP) for the tests, built with dnsjava: it answers the MX, A and TXT
  * records it was given, NXDOMAIN for names it does not know, SERVFAIL for names marked broken.
  */
 final class FakeDns implements AutoCloseable {
@@ -55,6 +57,16 @@ final class FakeDns implements AutoCloseable {
     /** A domain that accepts no mail at all: a null MX (RFC 7505). */
     FakeDns nullMx(String domain) throws IOException {
         add(new MXRecord(name(domain), DClass.IN, 60, 0, Name.root));
+        return this;
+    }
+
+    /** A TXT record (SPF, DMARC, DKIM key); long texts are split into 255-byte strings. */
+    FakeDns txt(String name, String text) throws IOException {
+        List<String> strings = new ArrayList<>();
+        for (int i = 0; i < text.length(); i += 255) {
+            strings.add(text.substring(i, Math.min(text.length(), i + 255)));
+        }
+        add(new TXTRecord(name(name), DClass.IN, 60, strings));
         return this;
     }
 

@@ -117,7 +117,7 @@ class LocalDeliveryIT {
         byte[] looped = ("Delivered-To: alice@example.com\r\n"
             + new String(MailClients.message("bob@example.com", "alice@example.com", "came back", messageId),
                 StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
-        clients.sendUnauthenticated("smtp", "bob@example.com", looped, "alice@example.com");
+        clients.submit("submission", "bob@example.com", PASSWORD, looped, "alice@example.com");
 
         String bounce = clients.fetchMatching("imap", "bob@example.com", PASSWORD, "Status: 5.4.6", DELIVERY);
         assertTrue(bounce.contains("alice@example.com"), bounce);
@@ -127,7 +127,7 @@ class LocalDeliveryIT {
     @Test
     void overQuotaRecipientIsBouncedWith522WhileTheOtherIsDelivered() throws Exception {
         String messageId = "<over-quota@e2e.test>";
-        clients.sendUnauthenticated("smtp", "bob@example.com",
+        clients.submit("submission", "bob@example.com", PASSWORD,
             MailClients.message("bob@example.com", "full@example.com", "big enough", messageId),
             "full@example.com", "alice@example.com");
 

@@ -10,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Standard parsers outside Java, to check that what the server writes is read as intended. */
 final class Python {
+    /** Debian's interpreter, where apt installs the modules the tests use (python3-dkim). */
+    private static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+
     private static final String REPORT_READER = String.join("\n",
         "import email, sys",
         "message = email.message_from_binary_file(open(sys.argv[1], 'rb'))",
@@ -42,6 +45,32 @@ final class Python {
         "client.quit()",
         "");
 
+    private static final String SENDER = String.join("\n",
+        "import json, smtplib, sys",
+        "job = json.load(open(sys.argv[1]))",
+        "client = smtplib.SMTP(job['host'], job['port'], local_hostname=job['helo'], source_address=(job['source'], 0), timeout=60)",
+        "client.ehlo()",
+        "code, reply = client.mail(job['from'])",
+        "if code != 250:",
+        "    print('MAIL', code, reply.decode()); sys.exit()",
+        "for recipient in job['recipients']:",
+        "    code, reply = client.rcpt(recipient)",
+        "    if code != 250:",
+        "        print('RCPT', code, reply.decode()); sys.exit()",
+        "code, reply = client.data(job['message'].encode())",
+        "print('DATA', code, reply.decode())",
+        "client.quit()",
+        "");
+
+    private static final String DKIM_SIGNER = String.join("\n",
+        "import dkim, json, sys",
+        "job = json.load(open(sys.argv[1]))",
+        "message = job['message'].encode()",
+        "signature = dkim.sign(message, job['selector'].encode(), job['domain'].encode(), open(job['key'], 'rb').read(),",
+        "                      include_headers=[b'from', b'to', b'subject', b'date', b'message-id'])",
+        "sys.stdout.write((signature + message).decode())",
+        "");
+
     private Python() {
     }
 
@@ -64,6 +93,31 @@ final class Python {
         if (!output.isBlank()) {
             throw new AssertionError("submission with smtplib failed: " + output);
         }
+    }
+
+    /**
+     * Hands a message to the server's port 25 as another mail server would, with Python's
+     * smtplib, from the loopback address {@code source} greeting with {@code helo}. Returns the
+     * first reply that was not 250 (e.g. {@code RCPT 550 5.7.1 ...}), or the DATA reply.
+     */
+    static String send(Distribution server, String source, String helo, String from, List<String> recipients,
+                       String message) throws IOException, InterruptedException {
+        String job = "{\"host\": \"127.0.0.1\", \"port\": " + server.port("smtp") + ", \"source\": " + json(source)
+            + ", \"helo\": " + json(helo) + ", \"from\": " + json(from) + ", \"recipients\": " + json(recipients)
+            + ", \"message\": " + json(message) + "}";
+        return run(SENDER, job).strip();
+    }
+
+    /** Signs a message with DKIM (RFC 6376) using Python's dkimpy, an implementation independent of ours. */
+    static String dkimSign(String message, String domain, String selector, Path privateKey)
+            throws IOException, InterruptedException {
+        String job = "{\"domain\": " + json(domain) + ", \"selector\": " + json(selector) + ", \"key\": "
+            + json(privateKey.toAbsolutePath().toString()) + ", \"message\": " + json(message) + "}";
+        String signed = run(DKIM_SIGNER, job);
+        if (!signed.startsWith("DKIM-Signature:")) {
+            throw new IOException("dkimpy could not sign: " + signed);
+        }
+        return signed;
     }
 
     private static String json(List<String> values) {
@@ -103,7 +157,7 @@ final class Python {
         Files.writeString(file, input, StandardCharsets.UTF_8);
         Files.writeString(script, program, StandardCharsets.UTF_8);
         try {
-            Process python = new ProcessBuilder("python3", script.toString(), file.toString()).redirectErrorStream(true).start();
+            Process python = new ProcessBuilder(PYTHON, script.toString(), file.toString()).redirectErrorStream(true).start();
             if (!python.waitFor(60, TimeUnit.SECONDS)) {
                 python.destroyForcibly();
                 throw new IOException("python3 did not finish");

@@ -77,4 +77,18 @@ public final class Parameters {
         throw new MessagingException(config.getMailetName() + ": parameter " + name + " = '" + value
             + "' must be one of " + String.join(", ", allowed));
     }
+
+    /** A number such as {@code 5}, {@code 1.5} or {@code -0.5}; the default when absent. */
+    public static double decimal(MailetConfig config, String name, double defaultValue) throws MessagingException {
+        String value = config.getInitParameter(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            throw new MessagingException(config.getMailetName() + ": parameter " + name + " = '" + value
+                + "' is not a number");
+        }
+    }
 }

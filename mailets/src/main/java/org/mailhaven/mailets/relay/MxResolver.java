@@ -11,17 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import org.mailhaven.mailets.dns.Dns;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
-import org.xbill.DNS.Cache;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Lookup;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Resolver;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -44,36 +40,17 @@ final class MxResolver {
         }
     }
 
-    private final Resolver resolver;
-    private final Cache cache = new Cache(DClass.IN);
+    private final Dns dns;
 
-    private MxResolver(Resolver resolver) {
-        this.resolver = resolver;
+    private MxResolver(Dns dns) {
+        this.dns = dns;
     }
 
     /**
      * @param servers DNS servers as {@code host} or {@code host:port}; empty for the system's own
      */
     static MxResolver using(List<String> servers, Duration timeout) throws UnknownHostException {
-        ExtendedResolver resolver;
-        if (servers.isEmpty()) {
-            resolver = new ExtendedResolver();
-        } else {
-            List<Resolver> list = new ArrayList<>();
-            for (String server : servers) {
-                int colon = server.lastIndexOf(':');
-                boolean hasPort = colon > 0 && server.indexOf(':') == colon;
-                SimpleResolver simple = new SimpleResolver(hasPort ? server.substring(0, colon) : server);
-                if (hasPort) {
-                    simple.setPort(Integer.parseInt(server.substring(colon + 1)));
-                }
-                list.add(simple);
-            }
-            resolver = new ExtendedResolver(list);
-        }
-        resolver.setTimeout(timeout);
-        resolver.setRetries(2);
-        return new MxResolver(resolver);
+        return new MxResolver(Dns.using(servers, timeout));
     }
 
     Resolution resolve(String domain) {
@@ -155,9 +132,6 @@ final class MxResolver {
     }
 
     private Lookup lookup(Name name, int type) {
-        Lookup lookup = new Lookup(name, type);
-        lookup.setResolver(resolver);
-        lookup.setCache(cache);
-        return lookup;
+        return dns.lookup(name, type);
     }
 }

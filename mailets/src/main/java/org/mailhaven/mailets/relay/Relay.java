@@ -28,6 +28,7 @@ import org.apache.mailet.base.GenericMailet;
 import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.Parameters;
 import org.mailhaven.mailets.bounce.DsnSender;
+import org.mailhaven.mailets.dns.Dns;
 import org.mailhaven.mailets.relay.SmtpDelivery.Credentials;
 import org.mailhaven.mailets.relay.SmtpDelivery.TlsPolicy;
 import org.slf4j.Logger;
@@ -48,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code delayWarning}: after how long the sender is told once that the message waits;
  * default {@code 4h}, {@code off} for never.</li>
  * <li>{@code deliveryThreads}: parallel deliveries, default 10.</li>
- * <li>{@code dnsServers}: DNS servers as {@code host[:port]}, comma-separated; default the system's.</li>
+ * <li>{@code dnsServers}: DNS servers as {@code host[:port]}, comma-separated; default those of
+ * {@code dns.servers} in conf/server.properties, else the system's.</li>
  * <li>{@code dnsTimeout}: default {@code 5s}.</li>
  * <li>{@code connectTimeout}, {@code commandTimeout}, {@code dataTimeout}: how long to wait for a
  * connection, for the reply to a command, for the reply to the end of the message; default
@@ -113,7 +115,11 @@ public class Relay extends GenericMailet {
     private Routes routes() throws MessagingException {
         MxResolver resolver;
         try {
-            resolver = MxResolver.using(list("dnsServers"), Parameters.duration(getMailetConfig(), "dnsTimeout", "5s"));
+            List<String> dnsServers = list("dnsServers");
+            if (dnsServers.isEmpty()) {
+                dnsServers = Dns.servers(System.getProperty(Dns.SERVERS_PROPERTY, ""));
+            }
+            resolver = MxResolver.using(dnsServers, Parameters.duration(getMailetConfig(), "dnsTimeout", "5s"));
         } catch (UnknownHostException | NumberFormatException e) {
             throw new MessagingException(getMailetName() + ": parameter dnsServers: " + e.getMessage(), e);
         }

@@ -1,0 +1,89 @@
+package org.mailhaven.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A site that accepts everything at SMTP time ({@code <refuse>false</refuse>} on the spam hook):
+ * spam above the reject score is kept in the quarantine, and the administrator lists, releases
+ * and deletes it with bin/james-cli.
+ */
+class SpamQuarantineIT {
+    private static final String GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
+
+    @RegisterExtension
+    static final Distributions DISTRIBUTIONS = new Distributions();
+
+    private static Distribution server;
+    private static MailClients clients;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = DISTRIBUTIONS.unpack("spam-quarantine");
+        clients = new MailClients(server);
+        Path smtp = server.home.resolve("conf/smtpserver.xml");
+        String xml = Files.readString(smtp, StandardCharsets.UTF_8);
+        assertTrue(xml.contains("<refuse>true</refuse>"));
+        Files.writeString(smtp, xml.replace("<refuse>true</refuse>", "<refuse>false</refuse>"), StandardCharsets.UTF_8);
+        assertEquals(0, server.james("start").exitCode);
+        assertEquals(0, server.cli("AddDomain", "example.com").exitCode);
+        assertEquals(0, server.cli("AddUser", SpamIT.ALICE, SpamIT.PASSWORD).exitCode);
+    }
+
+    private static String keyOf(String subject) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            Distribution.Result list = server.cli("ListQuarantine");
+            assertEquals(0, list.exitCode, list::toString);
+            for (String line : list.stdout.split("\n")) {
+                if (line.endsWith("\t" + subject)) {
+                    assertTrue(line.contains("\t1000.0\tspammer@remote.test\t" + SpamIT.ALICE + "\t"), line);
+                    return line.split("\t")[0];
+                }
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("no quarantined message with subject " + subject + ": " + server.cli("ListQuarantine"));
+    }
+
+    @Test
+    void spamAboveTheRejectScoreIsQuarantinedThenReleasedToTheInbox() throws Exception {
+        String reply = SpamIT.send(server, "127.0.0.1", "spammer@remote.test",
+            SpamIT.message("spammer@remote.test", "quarantined", "Release me", "", GTUBE));
+        assertTrue(reply.startsWith("DATA 250"), reply);
+        String key = keyOf("Release me");
+
+        Distribution.Result release = server.cli("ReleaseFromQuarantine", key);
+        assertEquals(0, release.exitCode, release::toString);
+        String delivered = clients.await("imap", SpamIT.ALICE, SpamIT.PASSWORD, "INBOX",
+            stored -> stored.messageId().equals("<quarantined@spam.e2e.test>"), Duration.ofSeconds(30)).text();
+        assertTrue(delivered.contains("X-Spam-Released: by the administrator"), delivered);
+        assertTrue(delivered.contains("X-Spam-Status: Yes, score=1000.0"), delivered);
+        assertFalse(delivered.contains("X-Spam-Flag"), delivered);
+        assertFalse(server.cli("ListQuarantine").stdout.contains("Release me"));
+    }
+
+    @Test
+    void deleteRemovesAQuarantinedMessageAndUnknownKeysAreNamed() throws Exception {
+        SpamIT.send(server, "127.0.0.1", "spammer@remote.test", SpamIT.message("spammer@remote.test", "deleted", "Delete me", "", GTUBE));
+        String key = keyOf("Delete me");
+        assertEquals(0, server.cli("DeleteFromQuarantine", key).exitCode);
+        assertFalse(server.cli("ListQuarantine").stdout.contains("Delete me"));
+
+        Distribution.Result unknown = server.cli("DeleteFromQuarantine", key);
+        assertNotEquals(0, unknown.exitCode);
+        assertTrue(unknown.stderr.contains("no message " + key + " is in the quarantine"), unknown.toString());
+    }
+}

@@ -1,0 +1,154 @@
+package org.mailhaven.mailets.spam;
+
+import java.io.IOException;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+import javax.mail.Multipart;
+import javax.mail.Part;
+import javax.mail.internet.MimeMessage;
+import javax.mail.internet.MimeUtility;
+
+/**
+ * Regular-expression rules on headers and on the decoded text of the message, each with its own
+ * score, plus GTUBE: a message containing the GTUBE test string always scores 1000, so anyone can
+ * check that spam filtering works end to end.
+ *
+ * <p>Parameter {@code rules}: one rule per line, {@code NAME SCORE WHERE /REGEX/[i]}, where WHERE
+ * is {@code subject}, {@code body} (the decoded text of every text part, after transfer and
+ * charset decoding) or {@code header:Name} (every value of that header, decoded). {@code i} makes
+ * the expression case-insensitive. The expression is searched for (Java syntax), not matched
+ * against the whole text. A rule that does not parse stops the start-up with its line.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="org.mailhaven.mailets.spam.ContentRules">
+ *     <rules>
+ *         SUBJECT_ALL_CAPS_MONEY 2.5 subject /^[A-Z0-9 $!]*(MONEY|CASH|PRIZE)[A-Z0-9 $!]*$/
+ *         CRYPTO_INVEST 3 body /guaranteed\s+(returns|profit)/i
+ *         BULK_MAILER 1 header:X-Mailer /mass ?mailer/i
+ *     </rules>
+ * </mailet>
+ * }</pre>
+ */
+public class ContentRules extends SpamCheckMailet {
+    static final String GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
+    private static final Pattern RULE = Pattern.compile("(\\w+)\\s+(-?[0-9.]+)\\s+(subject|body|header:[\\w-]+)\\s+/(.*)/(i?)");
+    /** Bodies are searched up to this much decoded text, so a huge message cannot stall the check. */
+    private static final int TEXT_LIMIT = 2 * 1024 * 1024;
+
+    record Rule(String name, double score, String where, Pattern pattern) {
+    }
+
+    @Inject
+    public ContentRules(SpamChecks checks) {
+        super(checks);
+    }
+
+    @Override
+    protected SpamCheck createCheck() throws MessagingException {
+        List<Rule> rules = new ArrayList<>();
+        String[] lines = getInitParameter("rules", "").split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            Matcher rule = RULE.matcher(line);
+            if (!rule.matches()) {
+                throw new MessagingException(getMailetName() + ": parameter rules, line " + (i + 1) + ": \"" + line
+                    + "\" is not NAME SCORE subject|body|header:Name /REGEX/[i]");
+            }
+            try {
+                int flags = rule.group(5).isEmpty() ? 0 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
+                rules.add(new Rule(rule.group(1), Double.parseDouble(rule.group(2)), rule.group(3).toLowerCase(Locale.ROOT),
+                    Pattern.compile(rule.group(4), flags)));
+            } catch (PatternSyntaxException | NumberFormatException e) {
+                throw new MessagingException(getMailetName() + ": parameter rules, line " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        return new Check(rules);
+    }
+
+    record Check(List<Rule> rules) implements SpamCheck {
+        @Override
+        public String name() {
+            return "content";
+        }
+
+        @Override
+        public CheckResult run(Evidence evidence) throws IOException {
+            if (evidence.message().isEmpty()) {
+                return CheckResult.NOTHING;
+            }
+            MimeMessage message = evidence.message().get();
+            try {
+                StringBuilder text = new StringBuilder();
+                collectText(message, text);
+                List<Hit> hits = new ArrayList<>();
+                if (text.indexOf(GTUBE) >= 0) {
+                    hits.add(new Hit("GTUBE", 1000, "the message contains the GTUBE spam test string"));
+                }
+                for (Rule rule : rules) {
+                    for (String value : values(rule.where(), message, text)) {
+                        if (rule.pattern().matcher(value).find()) {
+                            hits.add(new Hit(rule.name(), rule.score(), "content rule " + rule.name() + " matches the " + rule.where()));
+                            break;
+                        }
+                    }
+                }
+                return CheckResult.of(hits);
+            } catch (MessagingException e) {
+                throw new IOException("Cannot read the message: " + e.getMessage(), e);
+            }
+        }
+
+        private static List<String> values(String where, MimeMessage message, CharSequence body) throws MessagingException {
+            if (where.equals("body")) {
+                return List.of(body.toString());
+            }
+            String header = where.equals("subject") ? "Subject" : where.substring("header:".length());
+            String[] raw = message.getHeader(header);
+            List<String> values = new ArrayList<>();
+            for (String value : raw == null ? new String[0] : raw) {
+                try {
+                    values.add(MimeUtility.decodeText(MimeUtility.unfold(value)));
+                } catch (UnsupportedEncodingException e) {
+                    values.add(value);
+                }
+            }
+            return values;
+        }
+
+        /** The decoded text of every text part (attachments that are not text are skipped). */
+        private static void collectText(Part part, StringBuilder text) throws MessagingException, IOException {
+            if (text.length() >= TEXT_LIMIT) {
+                return;
+            }
+            if (part.isMimeType("multipart/*")) {
+                Multipart multipart = (Multipart) part.getContent();
+                for (int i = 0; i < multipart.getCount(); i++) {
+                    collectText(multipart.getBodyPart(i), text);
+                }
+            } else if (part.isMimeType("text/*")) {
+                Object content;
+                try {
+                    content = part.getContent();
+                } catch (IOException e) {
+                    // An unknown charset: read the bytes as Latin-1 rather than skip the part.
+                    content = new String(part.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                }
+                if (content instanceof String string) {
+                    text.append(string, 0, Math.min(string.length(), TEXT_LIMIT - text.length())).append('\n');
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.mailhaven.mailets.spam;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.jdkim.DKIMVerifier;
+import org.apache.james.jdkim.api.PublicKeyRecordRetriever;
+import org.apache.james.jdkim.api.SignatureRecord;
+import org.apache.james.jdkim.exceptions.FailException;
+import org.apache.james.jdkim.exceptions.PermFailException;
+import org.apache.james.jdkim.exceptions.TempFailException;
+import org.mailhaven.mailets.Parameters;
+import org.mailhaven.mailets.dns.Dns;
+
+/**
+ * Verifies the DKIM signatures (RFC 6376) of a message with the jDKIM library James bundles,
+ * fetching the keys through our DNS. Every valid signature is reported in
+ * {@code Authentication-Results} as {@code dkim=pass header.d=...}, which DMARC uses; a message
+ * whose signatures are all broken gets {@code dkim=fail} and the rule DKIM_INVALID. An unsigned
+ * message is {@code dkim=none} and scores nothing.
+ *
+ * <p>Parameters: {@code failScore} (default 1): added when no signature verifies.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="org.mailhaven.mailets.spam.Dkim"/>
+ * }</pre>
+ */
+public class Dkim extends SpamCheckMailet {
+    @Inject
+    public Dkim(SpamChecks checks) {
+        super(checks);
+    }
+
+    @Override
+    protected SpamCheck createCheck() throws MessagingException {
+        return new Check(checks.dns(), Parameters.decimal(getMailetConfig(), "failScore", 1));
+    }
+
+    record Check(Dns dns, double failScore) implements SpamCheck {
+        @Override
+        public String name() {
+            return "dkim";
+        }
+
+        @Override
+        public CheckResult run(Evidence evidence) throws IOException {
+            if (evidence.message().isEmpty()) {
+                return CheckResult.NOTHING;
+            }
+            byte[] bytes = MessageBytes.of(evidence.message().get());
+            List<SignatureRecord> verified;
+            try {
+                verified = new DKIMVerifier(this::keys).verify(new ByteArrayInputStream(bytes));
+            } catch (TempFailException e) {
+                throw new IOException("DKIM key lookup failed: " + e.getMessage(), e);
+            } catch (FailException e) {
+                String identity = e.getRelatedRecordIdentity() == null ? "" : e.getRelatedRecordIdentity();
+                String domain = identity.substring(identity.lastIndexOf('@') + 1);
+                return new CheckResult(List.of(new Hit("DKIM_INVALID", failScore, "the DKIM signature does not verify: "
+                    + e.getMessage())), List.of(new AuthResult("dkim", "fail", domain,
+                        "(" + e.getMessage().replaceAll("[()]", "") + ")" + (domain.isEmpty() ? "" : " header.d=" + domain))),
+                    Optional.empty());
+            }
+            if (verified == null || verified.isEmpty()) {
+                return new CheckResult(List.of(), List.of(new AuthResult("dkim", "none", "", "")), Optional.empty());
+            }
+            List<AuthResult> results = new ArrayList<>();
+            for (SignatureRecord signature : verified) {
+                String domain = signature.getDToken().toString().toLowerCase(Locale.ROOT);
+                results.add(new AuthResult("dkim", "pass", domain, "header.d=" + domain + " header.s=" + signature.getSelector()));
+            }
+            return new CheckResult(List.of(), results, Optional.empty());
+        }
+
+        /** The key records of a selector, from {@code selector._domainkey.domain} TXT. */
+        private List<String> keys(CharSequence method, CharSequence selector, CharSequence domain)
+                throws TempFailException, PermFailException {
+            if (!method.toString().equals("dns/txt")) {
+                throw new PermFailException("Unsupported key lookup method " + method);
+            }
+            try {
+                return dns.txt(selector + "._domainkey." + domain);
+            } catch (Dns.TemporaryFailure e) {
+                throw new TempFailException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.mailhaven.mailets.spam;
+
+import java.util.Optional;
+
+import javax.mail.MessagingException;
+
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+
+/**
+ * A mailet that contributes one check to the spam score. At start-up it registers the check with
+ * {@link SpamChecks}, so that the SMTP server runs it while the client is still connected; in the
+ * spool it only runs the check for mail that did not get it there (for instance mail received
+ * while the pipeline was starting). Mail without a {@link SpamReport} is not scored.
+ */
+public abstract class SpamCheckMailet extends GenericMailet {
+    protected final SpamChecks checks;
+    private SpamCheck check;
+
+    protected SpamCheckMailet(SpamChecks checks) {
+        this.checks = checks;
+    }
+
+    @Override
+    public final void init() throws MessagingException {
+        check = createCheck();
+        checks.register(check);
+    }
+
+    /** Reads the parameters and builds the check; a bad parameter stops the start-up. */
+    protected abstract SpamCheck createCheck() throws MessagingException;
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        Optional<SpamReport> report = SpamReport.of(mail);
+        if (report.isEmpty() || report.get().has(check.name())) {
+            return;
+        }
+        SpamChecks.run(check, report.get(), Evidence.of(mail, report.get()));
+        report.get().storeIn(mail);
+    }
+}

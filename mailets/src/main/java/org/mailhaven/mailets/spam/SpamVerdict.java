@@ -1,0 +1,196 @@
+package org.mailhaven.mailets.spam;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+
+import org.apache.james.mailrepository.api.MailRepository;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.mailhaven.mailets.MessageIds;
+import org.mailhaven.mailets.Parameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last step of the spam checks: it removes spam headers that came from outside (so nobody can
+ * forge a clean verdict), writes ours, and acts on the score.
+ *
+ * <ul>
+ * <li>{@code X-Spam-Score: 7.3}, {@code X-Spam-Status: Yes, score=7.3 required=5.0 tests=A,B}
+ * (SpamAssassin's format, which mail clients and Sieve scripts know), {@code X-Spam-Flag: YES} at
+ * or above the tag threshold, {@code X-Spam-Unchecked} naming checks that could not run (DNS or
+ * engine failure), and {@code Authentication-Results} (RFC 8601) with the SPF, DKIM and DMARC
+ * results. Incoming headers of these names (Authentication-Results only with our authserv-id) are
+ * removed from every message first.</li>
+ * <li>Below {@code requiredScore} the message goes on as it is; at or above it, it goes on flagged,
+ * and the global Sieve script (conf/sieve/after.sieve) files it into Junk, which users may override.</li>
+ * <li>At or above {@code rejectScore} (or when a check demands refusal) the SMTP server has
+ * normally refused it already; a message that only got there in the spool (a check that ran late)
+ * is kept in the {@code quarantine} repository instead, for bin/james-cli ListQuarantine,
+ * ReleaseFromQuarantine and DeleteFromQuarantine.</li>
+ * </ul>
+ *
+ * <p>Parameters: {@code requiredScore} (default 5), {@code rejectScore} (default 15),
+ * {@code quarantine} (default {@code file://var/mail/quarantine/}), {@code authservId} (the name
+ * in Authentication-Results; default the server's host name).
+ *
+ * <pre>{@code
+ * <mailet match="All" class="org.mailhaven.mailets.spam.SpamVerdict">
+ *     <requiredScore>5</requiredScore>
+ *     <rejectScore>15</rejectScore>
+ * </mailet>
+ * }</pre>
+ */
+public class SpamVerdict extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(SpamVerdict.class);
+    private static final List<String> OUR_HEADERS = List.of("X-Spam-Flag", "X-Spam-Score", "X-Spam-Status",
+        "X-Spam-Level", "X-Spam-Unchecked", "X-Spam-Released");
+    private static final List<String> AUTHENTICATION_METHODS = List.of("spf", "dkim", "dmarc");
+
+    private final SpamChecks checks;
+    private final MailRepositoryStore repositories;
+    private double requiredScore;
+    private double rejectScore;
+    private String authservId;
+    private MailRepository quarantine;
+    private ObjectName managementName;
+
+    @Inject
+    public SpamVerdict(SpamChecks checks, MailRepositoryStore repositories) {
+        this.checks = checks;
+        this.repositories = repositories;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        requiredScore = Parameters.decimal(getMailetConfig(), "requiredScore", 5);
+        rejectScore = Parameters.decimal(getMailetConfig(), "rejectScore", 15);
+        if (rejectScore < requiredScore) {
+            throw new MessagingException(getMailetName() + ": rejectScore " + rejectScore
+                + " is below requiredScore " + requiredScore);
+        }
+        checks.thresholds(new SpamChecks.Thresholds(requiredScore, rejectScore));
+        authservId = getInitParameter("authservId", System.getProperty("mailhaven.hostname", "localhost"));
+        try {
+            quarantine = repositories.select(MailRepositoryUrl.from(getInitParameter("quarantine", "file://var/mail/quarantine/")));
+        } catch (MailRepositoryStore.MailRepositoryStoreException | RuntimeException e) {
+            throw new MessagingException(getMailetName() + ": parameter quarantine: " + e.getMessage(), e);
+        }
+        register();
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        MimeMessage message = mail.getMessage();
+        boolean changed = stripForeignHeaders(message);
+        Optional<SpamReport> found = SpamReport.of(mail);
+        if (found.isPresent()) {
+            SpamReport report = found.get();
+            writeHeaders(message, report);
+            changed = true;
+            Optional<String> refusal = report.refusal(rejectScore);
+            LOGGER.info("Spam check of {} from {} for {}: score {} tests={}{}", MessageIds.of(mail), mail.getRemoteAddr(),
+                mail.getRecipients(), SpamReport.format(report.score()), report.tests(),
+                report.unchecked().isEmpty() ? "" : " unchecked=" + report.unchecked().keySet());
+            if (refusal.isPresent()) {
+                message.saveChanges();
+                quarantine.store(mail);
+                LOGGER.warn("Message {} for {} kept in the quarantine ({}): {}", MessageIds.of(mail), mail.getRecipients(),
+                    mail.getName(), refusal.get());
+                mail.setState(Mail.GHOST);
+                return;
+            }
+        }
+        if (changed) {
+            message.saveChanges();
+        }
+    }
+
+    private boolean stripForeignHeaders(MimeMessage message) throws MessagingException {
+        boolean changed = false;
+        for (String name : OUR_HEADERS) {
+            if (message.getHeader(name) != null) {
+                message.removeHeader(name);
+                changed = true;
+            }
+        }
+        String[] results = message.getHeader("Authentication-Results");
+        if (results != null) {
+            List<String> others = new ArrayList<>();
+            for (String result : results) {
+                if (!result.strip().toLowerCase(Locale.ROOT).startsWith(authservId.toLowerCase(Locale.ROOT))) {
+                    others.add(result);
+                }
+            }
+            if (others.size() != results.length) {
+                message.removeHeader("Authentication-Results");
+                for (String other : others) {
+                    message.addHeader("Authentication-Results", other);
+                }
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private void writeHeaders(MimeMessage message, SpamReport report) throws MessagingException {
+        double score = report.score();
+        boolean spam = score >= requiredScore;
+        message.setHeader("X-Spam-Score", SpamReport.format(score));
+        message.setHeader("X-Spam-Status", (spam ? "Yes" : "No") + ", score=" + SpamReport.format(score)
+            + " required=" + SpamReport.format(requiredScore) + " tests=" + (report.tests().isEmpty() ? "none" : report.tests()));
+        if (spam) {
+            message.setHeader("X-Spam-Flag", "YES");
+        }
+        Map<String, String> unchecked = report.unchecked();
+        if (!unchecked.isEmpty()) {
+            message.setHeader("X-Spam-Unchecked", unchecked.entrySet().stream()
+                .map(entry -> entry.getKey() + " (" + entry.getValue() + ")").collect(Collectors.joining(", ")));
+        }
+        List<String> parts = new ArrayList<>();
+        report.authentication().forEach(result -> parts.add(result.asHeaderPart()));
+        AUTHENTICATION_METHODS.stream().filter(unchecked::containsKey).forEach(method -> parts.add(method + "=temperror"));
+        message.addHeader("Authentication-Results", authservId + ";"
+            + (parts.isEmpty() ? " none" : "\r\n\t" + String.join(";\r\n\t", parts)));
+    }
+
+    private void register() throws MessagingException {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            managementName = new ObjectName("org.mailhaven:type=spam,name=quarantine");
+            if (server.isRegistered(managementName)) {
+                server.unregisterMBean(managementName);
+            }
+            server.registerMBean(new StandardMBean(new QuarantineManagement(quarantine, getMailetContext()),
+                QuarantineMBean.class), managementName);
+        } catch (JMException e) {
+            throw new MessagingException(getMailetName() + ": cannot register the quarantine administration", e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (managementName != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(managementName);
+            } catch (JMException e) {
+                LOGGER.debug("quarantine administration already gone", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package org.mailhaven.mailets.spam;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.MaybeSender;
+import org.junit.jupiter.api.Test;
+
+class SpamUnitTest {
+    private static MimeMessage message(String text) throws MessagingException {
+        return new MimeMessage(Session.getInstance(new Properties()),
+            new ByteArrayInputStream(text.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Evidence evidence(String helo, String sender, MimeMessage message) throws Exception {
+        return new Evidence(InetAddress.getByName("192.0.2.7"), helo, MaybeSender.getMailSender(sender),
+            Optional.ofNullable(message), List.of());
+    }
+
+    @Test
+    void reportSurvivesTheMailAttributeRoundTrip() {
+        SpamReport report = new SpamReport();
+        report.add("spf", new CheckResult(List.of(new Hit("SPF_FAIL", 5, "example.org does not\tallow\n192.0.2.7")),
+            List.of(new AuthResult("spf", "fail", "example.org", "smtp.mailfrom=a@example.org")), Optional.empty()));
+        report.failed("dkim", "DNS timeout");
+        SpamReport copy = SpamReport.parse(report.serialize());
+        assertEquals(5.0, copy.score());
+        assertEquals("SPF_FAIL", copy.tests());
+        assertEquals("example.org does not allow 192.0.2.7", copy.hits().get(0).description());
+        assertEquals("spf=fail smtp.mailfrom=a@example.org", copy.authentication().get(0).asHeaderPart());
+        assertEquals(Map.of("dkim", "DNS timeout"), copy.unchecked());
+        assertTrue(copy.has("spf") && copy.has("dkim"));
+    }
+
+    @Test
+    void refusalNamesTheStrongestReasons() {
+        SpamReport report = new SpamReport();
+        report.add("a", CheckResult.of(List.of(new Hit("SMALL", 1, "small"), new Hit("BIG", 20, "listed"))));
+        assertTrue(report.refusal(25).isEmpty());
+        assertEquals("5.7.1 Message refused as spam (score 21.0): listed; small", report.refusal(15).orElseThrow());
+        report.add("b", new CheckResult(List.of(), List.of(), Optional.of("5.7.23 SPF fail")));
+        assertEquals("5.7.23 SPF fail", report.refusal(100).orElseThrow());
+    }
+
+    @Test
+    void dnsblQueriesReversedIpv4AndIpv6Nibbles() throws Exception {
+        assertEquals("7.2.0.192", Dnsbl.Check.reversed(InetAddress.getByName("192.0.2.7")));
+        assertEquals("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2",
+            Dnsbl.Check.reversed(InetAddress.getByName("2001:db8::1")));
+    }
+
+    @Test
+    void dnsblAnswersAreReadWithRangesAndRefusedWithTheirText() throws Exception {
+        List<Dnsbl.Answer> answers = Dnsbl.parseAnswers("Dnsbl", "127.0.0.2: SBL 20; 127.0.0.4-127.0.0.7: XBL 15; any: OTHER 1");
+        assertEquals(3, answers.size());
+        assertTrue(answers.get(1).covers(0x7f000006));
+        assertFalse(answers.get(1).covers(0x7f000008));
+        MessagingException bad = assertThrows(MessagingException.class, () -> Dnsbl.parseAnswers("Dnsbl", "127.0.0.2 SBL 20"));
+        assertTrue(bad.getMessage().contains("cannot read \"127.0.0.2 SBL 20\""), bad.getMessage());
+    }
+
+    @Test
+    void gtubeAndOwnRulesMatchDecodedText() throws Exception {
+        ContentRules.Check check = new ContentRules.Check(List.of(
+            new ContentRules.Rule("MONEY", 2.5, "subject", Pattern.compile("million", Pattern.CASE_INSENSITIVE)),
+            new ContentRules.Rule("PROFIT", 3, "body", Pattern.compile("guaranteed profit"))));
+        MimeMessage encoded = message("Subject: =?UTF-8?Q?One_MILLION?=\nContent-Type: text/plain; charset=utf-8\n"
+            + "Content-Transfer-Encoding: base64\n\n" + Base64.getEncoder().encodeToString(
+                ("guaranteed profit " + ContentRules.GTUBE).getBytes(StandardCharsets.UTF_8)) + "\n");
+        CheckResult result = check.run(evidence("mx.example.org", "a@example.org", encoded));
+        assertEquals(List.of("GTUBE", "MONEY", "PROFIT"), result.hits().stream().map(Hit::rule).toList());
+    }
+
+    @Test
+    void headerRulesFindMissingAndSpoofedHeadersAndForgedLocalSenders() throws Exception {
+        HeaderRules.Check check = new HeaderRules.Check(new TreeMap<>(HeaderRules.DEFAULT_SCORES), "mail.example.com",
+            "example.com"::equals);
+        MimeMessage spoof = message("From: \"support@bank.example\" <boss@example.com>\nReply-To: x@elsewhere.example\n\nhi\n");
+        List<String> rules = check.run(evidence("localhost", "boss@example.com", spoof)).hits().stream().map(Hit::rule).toList();
+        assertEquals(List.of("HELO_NOT_FQDN", "MISSING_DATE", "MISSING_MESSAGE_ID", "FROM_NAME_SPOOF",
+            "REPLY_TO_OTHER_DOMAIN", "FORGED_LOCAL_SENDER"), rules);
+        MimeMessage clean = message("From: Ann <ann@example.org>\nDate: Sun, 22 Nov 2026 10:00:00 +0000\n"
+            + "Message-ID: <1@example.org>\n\nhi\n");
+        assertTrue(check.run(evidence("mx.example.org", "ann@example.org", clean)).hits().isEmpty());
+    }
+
+    @Test
+    void dmarcAlignmentUsesOrganizationalDomains() {
+        assertEquals("example.co.uk", Dmarc.Check.organizational("mail.example.co.uk"));
+        assertTrue(Dmarc.Check.aligned("bounces.example.com", "example.com", false));
+        assertFalse(Dmarc.Check.aligned("bounces.example.com", "example.com", true));
+        assertFalse(Dmarc.Check.aligned("example.net", "example.com", false));
+    }
+}
