@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 LISTENERS = ["smtp", "smtps", "submission", "imap", "imaps", "pop3", "pop3s", "managesieve", "jmx"]
@@ -24,10 +25,31 @@ def free_port(address="127.0.0.1"):
         return s.getsockname()[1]
 
 
+class EmptyDns:
+    """A DNS server on loopback that answers "no such domain" at once for every name: what a
+    local caching resolver does for the unknown domains of a benchmark. Without it, the spam
+    checks' DNS lookups (blocklist, SPF, DMARC) measure the machine's resolver instead."""
+
+    def __init__(self):
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.address = f"127.0.0.1:{self.socket.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            query, client = self.socket.recvfrom(4096)
+            if len(query) < 12:
+                continue
+            # Same id and question; QR, AA, RD copied, RA, rcode 3 (NXDOMAIN); no answers.
+            flags = 0x8000 | 0x0400 | (query[2] << 8 & 0x0100) | 0x0080 | 3
+            self.socket.sendto(query[:2] + flags.to_bytes(2, "big") + query[4:6] + b"\0\0\0\0\0\0" + query[12:], client)
+
+
 class Mailhaven:
     """One unpacked copy of the archive, on free loopback ports."""
 
-    def __init__(self, archive):
+    def __init__(self, archive, dns=None):
         if not archive:
             sys.exit("No archive: run 'mvn -B package -DskipTests' first or pass --archive.")
         self.archive = archive
@@ -37,6 +59,8 @@ class Mailhaven:
         self.ports = {name: free_port() for name in LISTENERS}
         self.env = dict(os.environ, MAILHAVEN_LISTEN_ADDRESS="127.0.0.1", MAILHAVEN_HOSTNAME="mail.bench.test")
         self.env.update({f"MAILHAVEN_{name.upper()}_PORT": str(port) for name, port in self.ports.items()})
+        if dns:
+            self.env["MAILHAVEN_DNS_SERVERS"] = dns
         self.pid = None
 
     def run(self, *args):

@@ -8,9 +8,14 @@ sessions, sizes cycling 2/6/20/60 KiB) until every one is visible over IMAP, and
 
   - start-up time as bin/james start measures it (command returns once every listener
     accepts connections) and as the server reports it (JVM start to ready);
-  - resident memory (VmRSS) after start, after the load, and the peak (VmHWM).
+  - resident memory (VmRSS) after start, after the load, and the peak (VmHWM);
+  - how long the spam checks took per message (they run before the reply to DATA).
 
-Usage: bench/startup_memory.py [--archive PATH] [--messages N] [--keep]
+The spam checks ask DNS (blocklist, SPF, DMARC); by default the server is pointed at a
+loopback DNS that answers "no such domain" at once, as a local caching resolver would for
+the benchmark's made-up domains. --dns system measures the machine's resolver instead.
+
+Usage: bench/startup_memory.py [--archive PATH] [--messages N] [--keep] [--dns local|system|HOST:PORT]
 """
 import argparse
 import concurrent.futures
@@ -22,7 +27,7 @@ import ssl
 import sys
 import time
 
-from mailhaven import Mailhaven, default_archive
+from mailhaven import EmptyDns, Mailhaven, default_archive
 
 SIZES_KIB = [2, 6, 20, 60]
 USERS = 10
@@ -58,13 +63,22 @@ def delivered(port):
     return total
 
 
+def spam_check_times(home):
+    """Milliseconds the spam checks took per message, from the SpamCheckHook log lines."""
+    with open(os.path.join(home, "log", "james.log"), encoding="utf-8", errors="replace") as log:
+        return [int(m.group(1)) for m in re.finditer(r"SpamCheckHook - Spam check of .* in (\d+) ms", log.read())]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--archive", default=default_archive())
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--keep", action="store_true", help="keep the unpacked folder")
+    parser.add_argument("--dns", default="local",
+                        help="'local': a loopback DNS that knows no domain (default); 'system': /etc/resolv.conf; or host:port")
     args = parser.parse_args()
-    server = Mailhaven(args.archive)
+    dns = {"local": lambda: EmptyDns().address, "system": lambda: None}.get(args.dns, lambda: args.dns)()
+    server = Mailhaven(args.archive, dns)
 
     rows = []
     try:
@@ -88,6 +102,7 @@ def main():
             time.sleep(0.5)
         visible = time.monotonic() - began
         after_load = server.memory()
+        checks = spam_check_times(server.home)
     finally:
         server.stop()
         if not args.keep:
@@ -101,6 +116,10 @@ def main():
           f" accepted in {accepted:.1f} s ({args.messages / accepted:.0f}/s),"
           f" all visible over IMAP after {visible:.1f} s ({args.messages / visible:.0f}/s)")
     print(f"RSS after the load: {after_load['VmRSS']:.0f} MB, peak RSS: {after_load['VmHWM']:.0f} MB")
+    if checks:
+        checks.sort()
+        print(f"spam checks at the end of DATA: p50 {checks[len(checks) // 2]} ms, p99 {checks[len(checks) * 99 // 100]} ms,"
+              f" max {checks[-1]} ms (DNS: {args.dns})")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ public final class Dns {
         }
     }
 
+    private static final Duration PER_TRY = Duration.ofSeconds(1);
+
     private final Resolver resolver;
     private final Cache cache = new Cache(DClass.IN);
 
@@ -71,8 +73,14 @@ public final class Dns {
             }
             resolver = new ExtendedResolver(list);
         }
+        // A lost UDP answer is asked again after a second instead of costing the whole timeout:
+        // each try has its own short timeout, the overall timeout bounds them all.
+        Duration perTry = timeout.compareTo(PER_TRY) < 0 ? timeout : PER_TRY;
+        for (Resolver each : resolver.getResolvers()) {
+            each.setTimeout(perTry);
+        }
         resolver.setTimeout(timeout);
-        resolver.setRetries(2);
+        resolver.setRetries(3);
         return new Dns(resolver);
     }
 

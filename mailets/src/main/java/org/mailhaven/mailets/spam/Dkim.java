@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
 
 import org.apache.james.jdkim.DKIMVerifier;
 import org.apache.james.jdkim.api.PublicKeyRecordRetriever;
@@ -54,6 +55,10 @@ public class Dkim extends SpamCheckMailet {
             if (evidence.message().isEmpty()) {
                 return CheckResult.NOTHING;
             }
+            if (!signed(evidence.message().get())) {
+                // Most mail: no need to parse the whole message to learn that.
+                return new CheckResult(List.of(), List.of(new AuthResult("dkim", "none", "", "")), Optional.empty());
+            }
             byte[] bytes = MessageBytes.of(evidence.message().get());
             List<SignatureRecord> verified;
             try {
@@ -77,6 +82,14 @@ public class Dkim extends SpamCheckMailet {
                 results.add(new AuthResult("dkim", "pass", domain, "header.d=" + domain + " header.s=" + signature.getSelector()));
             }
             return new CheckResult(List.of(), results, Optional.empty());
+        }
+
+        private static boolean signed(MimeMessage message) throws IOException {
+            try {
+                return message.getHeader("DKIM-Signature") != null;
+            } catch (MessagingException e) {
+                throw new IOException("Cannot read the headers: " + e.getMessage(), e);
+            }
         }
 
         /** The key records of a selector, from {@code selector._domainkey.domain} TXT. */
