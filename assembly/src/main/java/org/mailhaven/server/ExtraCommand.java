@@ -41,16 +41,8 @@ enum ExtraCommand {
     LIST_QUEUE("ListQueue") {
         @Override
         String run(JmxConnection jmx, List<String> args) throws Exception {
-            List<String> waiting = queue(jmx).listWaiting();
-            if (waiting.isEmpty()) {
-                return "The relay queue is empty.";
-            }
-            StringBuilder table = new StringBuilder(String.format(TABLE_ROW, "ID", "SENDER", "RECIPIENTS", "ATTEMPTS",
-                "NEXT ATTEMPT", "LAST ERROR"));
-            for (String line : waiting) {
-                table.append(String.format(TABLE_ROW, (Object[]) line.split("\t", 6)));
-            }
-            return table.toString().stripTrailing();
+            return table(queue(jmx).listWaiting(), "The relay queue is empty.",
+                "ID", "SENDER", "RECIPIENTS", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR");
         }
     },
     RETRY_QUEUE("RetryQueue", "id|all") {
@@ -83,16 +75,8 @@ enum ExtraCommand {
     LIST_QUARANTINE("ListQuarantine") {
         @Override
         String run(JmxConnection jmx, List<String> args) throws Exception {
-            List<String> kept = quarantine(jmx).list();
-            if (kept.isEmpty()) {
-                return "The quarantine is empty.";
-            }
-            StringBuilder table = new StringBuilder(String.format(TABLE_ROW, "KEY", "DATE", "SCORE", "SENDER", "RECIPIENTS",
-                "SUBJECT"));
-            for (String line : kept) {
-                table.append(String.format(TABLE_ROW, (Object[]) line.split("\t", 6)));
-            }
-            return table.toString().stripTrailing();
+            return table(quarantine(jmx).list(), "The quarantine is empty.",
+                "KEY", "DATE", "SCORE", "SENDER", "RECIPIENTS", "SUBJECT");
         }
     },
     RELEASE_FROM_QUARANTINE("ReleaseFromQuarantine", "key") {
@@ -111,7 +95,6 @@ enum ExtraCommand {
     private static final String QUARANTINE = "org.mailhaven:type=spam,name=quarantine";
 
     private static final String RELAY_QUEUE = "org.mailhaven:type=relay,queue=relay";
-    private static final String TABLE_ROW = "%s\t%s\t%s\t%s\t%s\t%s%n";
 
     private static final String DOMAINS = "org.apache.james:type=component,name=domainlist";
     private static final String MAPPINGS = "org.apache.james:type=component,name=recipientrewritetable";
@@ -129,6 +112,18 @@ enum ExtraCommand {
 
     private static RelayQueueMBean queue(JmxConnection jmx) throws Exception {
         return jmx.retrieveBean(RelayQueueMBean.class, RELAY_QUEUE);
+    }
+
+    /** Tab-separated rows under a header line, or {@code empty} when there are none. */
+    private static String table(List<String> rows, String empty, String... headers) {
+        if (rows.isEmpty()) {
+            return empty;
+        }
+        StringBuilder table = new StringBuilder(String.join("\t", headers)).append('\n');
+        for (String row : rows) {
+            table.append(row).append('\n');
+        }
+        return table.toString().stripTrailing();
     }
 
     private static QuarantineMBean quarantine(JmxConnection jmx) throws Exception {
