@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A site that accepts everything at SMTP time ({@code <refuse>false</refuse>} on the spam hook):
  * spam above the reject score is kept in the quarantine, and the administrator lists, releases
- * and deletes it with bin/james-cli.
+ * and deletes it with bin/james-cli. Its DNS server is down the whole time: the checks that need
+ * DNS cannot run, and mail still arrives.
  */
 class SpamQuarantineIT {
     private static final String GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
@@ -33,6 +34,9 @@ class SpamQuarantineIT {
     static void start() throws Exception {
         server = DISTRIBUTIONS.unpack("spam-quarantine");
         clients = new MailClients(server);
+        FakeDns stopped = new FakeDns();
+        server.useDns(stopped);
+        stopped.close();
         Path smtp = server.home.resolve("conf/smtpserver.xml");
         String xml = Files.readString(smtp, StandardCharsets.UTF_8);
         assertTrue(xml.contains("<refuse>true</refuse>"));
@@ -73,6 +77,18 @@ class SpamQuarantineIT {
         assertTrue(delivered.contains("X-Spam-Status: Yes, score=1000.0"), delivered);
         assertFalse(delivered.contains("X-Spam-Flag"), delivered);
         assertFalse(server.cli("ListQuarantine").stdout.contains("Release me"));
+    }
+
+    @Test
+    void mailStillArrivesWithTheDnsServerStoppedAndSaysWhatWasNotChecked() throws Exception {
+        String reply = SpamIT.send(server, "127.0.0.1", "friend@remote.test",
+            SpamIT.message("friend@remote.test", "no-dns", "Hello", "", "DNS is down today."));
+        assertTrue(reply.startsWith("DATA 250"), reply);
+        String delivered = clients.await("imap", SpamIT.ALICE, SpamIT.PASSWORD, "INBOX",
+            stored -> stored.messageId().equals("<no-dns@spam.e2e.test>"), Duration.ofSeconds(30)).text();
+        assertTrue(delivered.contains("X-Spam-Unchecked: dnsbl:zen.spamhaus.org ("), delivered);
+        assertTrue(delivered.contains("spf=temperror") && delivered.contains("dmarc=temperror"), delivered);
+        assertFalse(delivered.contains("X-Spam-Flag"), delivered);
     }
 
     @Test

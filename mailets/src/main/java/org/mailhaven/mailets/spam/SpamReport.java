@@ -1,6 +1,7 @@
 package org.mailhaven.mailets.spam;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -83,8 +84,9 @@ public final class SpamReport {
         return List.copyOf(authentication);
     }
 
+    /** The checks that could not run and why, in the order they were tried. */
     public synchronized Map<String, String> unchecked() {
-        return Map.copyOf(unchecked);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(unchecked));
     }
 
     public synchronized List<String> refusals() {

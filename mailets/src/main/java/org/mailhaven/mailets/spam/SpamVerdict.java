@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
+import javax.mail.internet.MimeUtility;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -152,14 +153,14 @@ public class SpamVerdict extends GenericMailet {
         double score = report.score();
         boolean spam = score >= requiredScore;
         message.setHeader("X-Spam-Score", SpamReport.format(score));
-        message.setHeader("X-Spam-Status", (spam ? "Yes" : "No") + ", score=" + SpamReport.format(score)
+        setFolded(message, "X-Spam-Status", (spam ? "Yes" : "No") + ", score=" + SpamReport.format(score)
             + " required=" + SpamReport.format(requiredScore) + " tests=" + (report.tests().isEmpty() ? "none" : report.tests()));
         if (spam) {
             message.setHeader("X-Spam-Flag", "YES");
         }
         Map<String, String> unchecked = report.unchecked();
         if (!unchecked.isEmpty()) {
-            message.setHeader("X-Spam-Unchecked", unchecked.entrySet().stream()
+            setFolded(message, "X-Spam-Unchecked", unchecked.entrySet().stream()
                 .map(entry -> entry.getKey() + " (" + entry.getValue() + ")").collect(Collectors.joining(", ")));
         }
         List<String> parts = new ArrayList<>();
@@ -167,6 +168,11 @@ public class SpamVerdict extends GenericMailet {
         AUTHENTICATION_METHODS.stream().filter(unchecked::containsKey).forEach(method -> parts.add(method + "=temperror"));
         message.addHeader("Authentication-Results", authservId + ";"
             + (parts.isEmpty() ? " none" : "\r\n\t" + String.join(";\r\n\t", parts)));
+    }
+
+    /** Long values are folded (RFC 5322 2.2.3) so that no header line grows beyond what servers accept. */
+    private static void setFolded(MimeMessage message, String name, String value) throws MessagingException {
+        message.setHeader(name, MimeUtility.fold(name.length() + 2, value));
     }
 
     private void register() throws MessagingException {
