@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The optional external engine: SpamAssassin's spamd from Debian, started on a loopback port, is
- * asked for every message and its score counts; an engine that is down costs nothing but a note.
- * Our own GTUBE rule is taken out, so only SpamAssassin can find the test string.
+ * The optional external engines: SpamAssassin's spamd and rspamd from Debian, started on loopback
+ * ports, are asked for every message and their scores count; an engine that is down costs nothing
+ * but a note. Our own GTUBE rule is taken out, so only the engines can find the test string.
  */
 class SpamEngineIT {
     @RegisterExtension
@@ -29,6 +29,7 @@ class SpamEngineIT {
     private static Distribution server;
     private static MailClients clients;
     private static Process spamd;
+    private static Process rspamd;
     private static int deadPort;
 
     @BeforeAll
@@ -39,6 +40,7 @@ class SpamEngineIT {
             "-u", "nobody", "--pidfile=" + Path.of("target/e2e-work/spamd.pid").toAbsolutePath())
             .redirectErrorStream(true).redirectOutput(Path.of("target/e2e-work/spamd.log").toFile()).start();
         awaitListening(port);
+        int rspamdPort = startRspamd();
 
         server = DISTRIBUTIONS.unpack("spam-engine");
         clients = new MailClients(server);
@@ -46,7 +48,9 @@ class SpamEngineIT {
         String xml = Files.readString(pipeline, StandardCharsets.UTF_8);
         String verdict = "<mailet match=\"All\" class=\"org.mailhaven.mailets.spam.SpamVerdict\">";
         assertTrue(xml.contains(verdict));
-        xml = xml.replace(verdict, engine(port) + engine(deadPort) + verdict)
+        String rspamdMailet = "<mailet match=\"All\" class=\"org.mailhaven.mailets.spam.Rspamd\"><url>http://127.0.0.1:"
+            + rspamdPort + "</url><timeout>20s</timeout></mailet>\n";
+        xml = xml.replace(verdict, engine(port) + engine(deadPort) + rspamdMailet + verdict)
             .replaceFirst("(?s)<mailet match=\"All\" class=\"org.mailhaven.mailets.spam.ContentRules\">.*?</mailet>", "");
         Files.writeString(pipeline, xml, StandardCharsets.UTF_8);
         assertEquals(0, server.james("start").exitCode);
@@ -54,10 +58,33 @@ class SpamEngineIT {
         assertEquals(0, server.cli("AddUser", SpamIT.ALICE, SpamIT.PASSWORD).exitCode);
     }
 
+    /** rspamd with its three workers on free loopback ports, its data in target/ (it runs as _rspamd). */
+    private static int startRspamd() throws Exception {
+        Path dir = Path.of("target/e2e-work/rspamd").toAbsolutePath();
+        Files.createDirectories(dir.resolve("local.d"));
+        Files.createDirectories(dir.resolve("db"));
+        Files.createDirectories(dir.resolve("run"));
+        int normal = freePort();
+        Files.writeString(dir.resolve("local.d/worker-normal.inc"), "bind_socket = \"127.0.0.1:" + normal + "\";\n");
+        Files.writeString(dir.resolve("local.d/worker-controller.inc"), "bind_socket = \"127.0.0.1:" + freePort() + "\";\n");
+        Files.writeString(dir.resolve("local.d/worker-proxy.inc"), "bind_socket = \"127.0.0.1:" + freePort() + "\";\n");
+        assertEquals(0, new ProcessBuilder("chown", "-R", "_rspamd:_rspamd", dir.toString()).inheritIO().start().waitFor(),
+            "the test runs rspamd as its Debian user _rspamd, which needs root");
+        rspamd = new ProcessBuilder("rspamd", "-f", "-u", "_rspamd", "-g", "_rspamd", "-c", "/etc/rspamd/rspamd.conf",
+            "--var=LOCAL_CONFDIR=" + dir, "--var=DBDIR=" + dir.resolve("db"), "--var=RUNDIR=" + dir.resolve("run"))
+            .redirectErrorStream(true).redirectOutput(dir.resolve("rspamd.log").toFile()).start();
+        awaitListening(normal);
+        return normal;
+    }
+
     @AfterAll
-    static void stopSpamd() {
-        spamd.descendants().forEach(ProcessHandle::destroy);
-        spamd.destroy();
+    static void stopEngines() {
+        for (Process engine : new Process[] {spamd, rspamd}) {
+            if (engine != null) {
+                engine.descendants().forEach(ProcessHandle::destroy);
+                engine.destroy();
+            }
+        }
     }
 
     private static String engine(int port) {
@@ -84,18 +111,20 @@ class SpamEngineIT {
     }
 
     @Test
-    void spamAssassinsVerdictCountsAndADeadEngineIsOnlyNoted() throws Exception {
+    void enginesVerdictsCountAndADeadEngineIsOnlyNoted() throws Exception {
         String reply = SpamIT.send(server, "127.0.0.1", "someone@remote.test",
             SpamIT.message("someone@remote.test", "engine-gtube", "test", "",
                 "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"));
-        assertTrue(reply.startsWith("DATA 550 5.7.1 Message refused as spam (score 100"), reply);
+        assertTrue(reply.startsWith("DATA 550 5.7.1 Message refused as spam (score "), reply);
         assertTrue(reply.contains("SpamAssassin scored 100") && reply.contains("GTUBE"), reply);
+        assertTrue(reply.contains("rspamd scored 15.0 (GTUBE)"), reply);
 
         assertTrue(SpamIT.send(server, "127.0.0.1", "someone@remote.test",
             SpamIT.message("someone@remote.test", "engine-ham", "Minutes", "", "The minutes of today's meeting.")).startsWith("DATA 250"));
         String delivered = clients.await("imap", SpamIT.ALICE, SpamIT.PASSWORD, "INBOX",
             stored -> stored.messageId().equals("<engine-ham@spam.e2e.test>"), Duration.ofSeconds(30)).text();
-        assertTrue(delivered.contains("tests=SPAMD"), delivered);
+        assertTrue(delivered.matches("(?s).*X-Spam-Status: No, score=\\S+ required=5.0\\s+tests=\\S*\\bSPAMD\\b.*"), delivered);
+        assertTrue(delivered.matches("(?s).*X-Spam-Status: No, score=\\S+ required=5.0\\s+tests=\\S*\\bRSPAMD\\b.*"), delivered);
         assertTrue(delivered.contains("X-Spam-Unchecked: spamd:127.0.0.1:" + deadPort + " ("), delivered);
     }
 }

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +93,7 @@ class SpamIT {
     /** A well-formed message: Date, Message-ID, From, To, Subject. */
     static String message(String from, String id, String subject, String extraHeaders, String body) {
         return "From: " + from + "\r\nTo: " + ALICE + "\r\nSubject: " + subject
-            + "\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\nMessage-ID: <" + id + "@spam.e2e.test>\r\n" + extraHeaders
+            + "\r\nDate: " + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now()) + "\r\nMessage-ID: <" + id + "@spam.e2e.test>\r\n" + extraHeaders
             + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n" + body + "\r\n";
     }
 

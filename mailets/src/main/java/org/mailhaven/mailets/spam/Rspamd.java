@@ -50,7 +50,8 @@ public class Rspamd extends SpamCheckMailet {
                 throw new IllegalArgumentException("not an http(s) URL");
             }
             Duration timeout = Parameters.duration(getMailetConfig(), "timeout", "10s");
-            return new Check(HttpClient.newBuilder().connectTimeout(timeout).build(), endpoint,
+            // HTTP/1.1 only: rspamd does not take the h2c upgrade and then sees no message.
+            return new Check(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build(), endpoint,
                 getInitParameter("password", ""), timeout, Parameters.decimal(getMailetConfig(), "weight", 1));
         } catch (IllegalArgumentException e) {
             throw new MessagingException(getMailetName() + ": parameter url '" + url + "': " + e.getMessage());
