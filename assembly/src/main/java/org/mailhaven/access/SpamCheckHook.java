@@ -19,8 +19,6 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.apache.james.smtpserver.JamesMessageHook;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.Parameters;
@@ -93,7 +91,6 @@ public class SpamCheckHook implements RcptHook, JamesMessageHook, ProtocolHandle
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
-        mail.setAttribute(new Attribute(Evidence.HELO, AttributeValue.of(helo(session))));
         if (trusted(session)) {
             return HookResult.DECLINED;
         }

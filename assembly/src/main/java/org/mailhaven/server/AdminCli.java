@@ -66,9 +66,11 @@ public final class AdminCli {
             }
             arguments.add(password);
         }
-        int expected = extra.map(ExtraCommand::argumentCount).orElseGet(() -> command.getArgumentCount() - 1);
-        if (arguments.size() - 1 != expected) {
-            System.err.println(name + " takes " + expected + " argument(s), " + (arguments.size() - 1)
+        int given = arguments.size() - 1;
+        boolean fits = extra.map(e -> e.accepts(given)).orElseGet(() -> given == command.getArgumentCount() - 1);
+        if (!fits) {
+            String expected = extra.map(ExtraCommand::expected).orElseGet(() -> Integer.toString(command.getArgumentCount() - 1));
+            System.err.println(name + " takes " + expected + " argument(s), " + given
                 + " given. Usage: bin/james-cli " + extra.map(ExtraCommand::usage).orElseGet(() -> command.getUsage()));
             return USAGE;
         }

@@ -1,5 +1,6 @@
 package org.mailhaven.server;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -7,6 +8,7 @@ import java.util.Optional;
 import org.apache.james.cli.probe.impl.JmxConnection;
 import org.apache.james.domainlist.api.DomainListManagementMBean;
 import org.apache.james.rrt.api.RecipientRewriteTableManagementMBean;
+import org.mailhaven.mailets.archive.ArchiveMBean;
 import org.mailhaven.mailets.relay.RelayQueueMBean;
 import org.mailhaven.mailets.spam.QuarantineMBean;
 
@@ -90,7 +92,53 @@ enum ExtraCommand {
         String run(JmxConnection jmx, List<String> args) throws Exception {
             return quarantined(quarantine(jmx).delete(args.get(0)), args.get(0), "deleted");
         }
+    },
+    /** Archive entries matching key=value words (from, to, since, until, subject, message-id). */
+    SEARCH_ARCHIVE("SearchArchive", "key=value...") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            return table(archive(jmx).search(args.toArray(String[]::new)), "No archive entry matches.",
+                "ID", "ACCEPTED", "DIRECTION", "SENDER", "RECIPIENTS", "SUBJECT");
+        }
+    },
+    SHOW_ARCHIVE("ShowArchive", "id") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            String entry = archive(jmx).show(args.get(0));
+            if (entry.isEmpty()) {
+                throw new IllegalArgumentException("no archive entry " + args.get(0) + " (bin/james-cli SearchArchive)");
+            }
+            return entry;
+        }
+    },
+    /** Writes matching entries to a file (mbox) or folder (eml); the path is the caller's, made absolute. */
+    EXPORT_ARCHIVE("ExportArchive", "mbox|eml", "target", "key=value...") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            String target = Path.of(args.get(1)).toAbsolutePath().toString();
+            long count = archive(jmx).export(args.subList(2, args.size()).toArray(String[]::new), target, args.get(0));
+            return count + (count == 1 ? " entry" : " entries") + " exported to " + target + ".";
+        }
+    },
+    VERIFY_ARCHIVE("VerifyArchive") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            List<String> problems = archive(jmx).verify();
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException(problems.size() + " problem(s):\n" + String.join("\n", problems));
+            }
+            return "Every archive entry is complete and matches its SHA-256.";
+        }
+    },
+    PURGE_ARCHIVE("PurgeArchive") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            long removed = archive(jmx).purge();
+            return removed + (removed == 1 ? " entry" : " entries") + " past their retention removed.";
+        }
     };
+
+    private static final String ARCHIVE = "org.mailhaven:type=archive";
 
     private static final String QUARANTINE = "org.mailhaven:type=spam,name=quarantine";
 
@@ -126,6 +174,10 @@ enum ExtraCommand {
         return table.toString().stripTrailing();
     }
 
+    private static ArchiveMBean archive(JmxConnection jmx) throws Exception {
+        return jmx.retrieveBean(ArchiveMBean.class, ARCHIVE);
+    }
+
     private static QuarantineMBean quarantine(JmxConnection jmx) throws Exception {
         return jmx.retrieveBean(QuarantineMBean.class, QUARANTINE);
     }
@@ -148,13 +200,24 @@ enum ExtraCommand {
         return new IllegalArgumentException("no message " + id + " is waiting in the relay queue (bin/james-cli ListQueue)");
     }
 
-    int argumentCount() {
-        return arguments.size();
+    /** A last argument written {@code name...} may be given any number of times, or not at all. */
+    private boolean variadic() {
+        return !arguments.isEmpty() && arguments.get(arguments.size() - 1).endsWith("...");
+    }
+
+    boolean accepts(int count) {
+        return variadic() ? count >= arguments.size() - 1 : count == arguments.size();
+    }
+
+    /** How many arguments, as the error message says it. */
+    String expected() {
+        return variadic() ? "at least " + (arguments.size() - 1) : Integer.toString(arguments.size());
     }
 
     String usage() {
         StringBuilder usage = new StringBuilder(name);
-        arguments.forEach(argument -> usage.append(" <").append(argument).append('>'));
+        arguments.forEach(argument -> usage.append(argument.endsWith("...")
+            ? " [" + argument.substring(0, argument.length() - 3) + "]..." : " <" + argument + ">"));
         return usage.toString();
     }
 

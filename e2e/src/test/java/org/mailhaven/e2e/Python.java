@@ -71,6 +71,13 @@ final class Python {
         "sys.stdout.write((signature + message).decode())",
         "");
 
+    private static final String MBOX_READER = String.join("\n",
+        "import hashlib, mailbox, sys",
+        "box = mailbox.mbox(open(sys.argv[1]).read().strip(), create=False)",
+        "for key in box.keys():",
+        "    print(box[key]['Message-ID'], hashlib.sha256(box.get_bytes(key)).hexdigest())",
+        "");
+
     private Python() {
     }
 
@@ -118,6 +125,19 @@ final class Python {
             throw new IOException("dkimpy could not sign: " + signed);
         }
         return signed;
+    }
+
+    /** Reads an mbox file with Python's mailbox module: one line per message, Message-ID and SHA-256 of its bytes. */
+    static String readMbox(Path mbox) throws IOException, InterruptedException {
+        return run(MBOX_READER, mbox.toAbsolutePath().toString());
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String json(List<String> values) {

@@ -9,9 +9,8 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MaybeSender;
-import org.apache.mailet.AttributeName;
-import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.Mail;
+import org.mailhaven.mailets.Reception;
 
 /**
  * What the checks look at: the connecting client, its HELO name, the envelope and, once the
@@ -22,14 +21,11 @@ import org.apache.mailet.Mail;
  */
 public record Evidence(InetAddress client, String helo, MaybeSender sender, Optional<MimeMessage> message,
                        List<AuthResult> authentication) {
-    /** The client's HELO name, kept with the mail by the SMTP server. */
-    public static final AttributeName HELO = AttributeName.of("org.mailhaven.smtp.helo");
-
     /** The evidence a mail carries, for a check that runs in the spool. */
     public static Evidence of(Mail mail, SpamReport report) throws MessagingException {
         try {
             return new Evidence(InetAddress.getByName(mail.getRemoteAddr()),
-                AttributeUtils.getValueAndCastFromMail(mail, HELO, String.class).orElse(""),
+                Reception.of(mail).map(Reception::helo).orElse(""),
                 mail.getMaybeSender(), Optional.of(mail.getMessage()), report.authentication());
         } catch (UnknownHostException e) {
             throw new MessagingException("Client address " + mail.getRemoteAddr() + " of " + mail.getName() + " is not an IP address", e);
