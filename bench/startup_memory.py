@@ -16,6 +16,7 @@ loopback DNS that answers "no such domain" at once, as a local caching resolver 
 the benchmark's made-up domains. --dns system measures the machine's resolver instead.
 
 Usage: bench/startup_memory.py [--archive PATH] [--messages N] [--keep] [--dns local|system|HOST:PORT]
+                               [--without-archive]
 """
 import argparse
 import concurrent.futures
@@ -63,6 +64,17 @@ def delivered(port):
     return total
 
 
+def without_archive(home):
+    path = os.path.join(home, "conf", "mailetcontainer.xml")
+    with open(path, encoding="utf-8") as f:
+        xml = f.read()
+    xml, count = re.subn(r'<mailet match="All" class="org.mailhaven.mailets.archive.Archive">.*?</mailet>', "", xml, flags=re.S)
+    if count != 1:
+        sys.exit("cannot find the Archive mailet in " + path)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(xml)
+
+
 def spam_check_times(home):
     """Milliseconds the spam checks took per message, from the SpamCheckHook log lines."""
     with open(os.path.join(home, "log", "james.log"), encoding="utf-8", errors="replace") as log:
@@ -76,9 +88,13 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the unpacked folder")
     parser.add_argument("--dns", default="local",
                         help="'local': a loopback DNS that knows no domain (default); 'system': /etc/resolv.conf; or host:port")
+    parser.add_argument("--without-archive", action="store_true",
+                        help="take the Archive mailet out of the pipeline, to measure what archiving costs")
     args = parser.parse_args()
     dns = {"local": lambda: EmptyDns().address, "system": lambda: None}.get(args.dns, lambda: args.dns)()
     server = Mailhaven(args.archive, dns)
+    if args.without_archive:
+        without_archive(server.home)
 
     rows = []
     try:
