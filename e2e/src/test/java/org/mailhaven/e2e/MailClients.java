@@ -132,6 +132,11 @@ final class MailClients {
                     throw e;
                 }
                 rethrowUnlessSelectRace(e);
+            } catch (IOException e) {
+                // The same race seen while streaming the message body (IMAPMessage.writeTo).
+                if (attempt == 5 || !String.valueOf(e.getMessage()).contains("Invalid messageset")) {
+                    throw e;
+                }
             }
         }
     }

@@ -13,6 +13,7 @@ import org.apache.james.jspf.core.DNSServiceEnabled;
 import org.apache.james.jspf.core.MacroExpand;
 import org.apache.james.jspf.core.MacroExpandEnabled;
 import org.apache.james.jspf.core.SPFCheckEnabled;
+import org.apache.james.jspf.executor.SPFResult;
 import org.apache.james.jspf.executor.SynchronousSPFExecutor;
 import org.apache.james.jspf.impl.DNSServiceXBillImpl;
 import org.apache.james.jspf.impl.DefaultTermsFactory;
@@ -95,7 +96,7 @@ public class Spf extends SpamCheckMailet {
             String mailFrom = evidence.sender().asString("");
             String identity = mailFrom.isEmpty() ? "postmaster@" + helo : mailFrom;
             if (!mailFrom.isEmpty() || isDomainName(helo)) {
-                org.apache.james.jspf.executor.SPFResult result = spf.checkSPF(ip, mailFrom, helo);
+                SPFResult result = spf.checkSPF(ip, mailFrom, helo);
                 String outcome = result.getResult();
                 if (outcome.equals("temperror")) {
                     throw new IOException("SPF lookup for " + identity + " failed temporarily");
