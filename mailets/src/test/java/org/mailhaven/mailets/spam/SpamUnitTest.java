@@ -21,6 +21,9 @@ import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MaybeSender;
+import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.MailetContext;
+import org.apache.mailet.MatcherConfig;
 import org.junit.jupiter.api.Test;
 
 class SpamUnitTest {
@@ -99,6 +102,33 @@ class SpamUnitTest {
         MimeMessage clean = message("From: Ann <ann@example.org>\nDate: Sun, 22 Nov 2026 10:00:00 +0000\n"
             + "Message-ID: <1@example.org>\n\nhi\n");
         assertTrue(check.run(evidence("mx.example.org", "ann@example.org", clean)).hits().isEmpty());
+    }
+
+    @Test
+    void spamScoreMatcherReadsTheReportOfTheSmtpServer() throws Exception {
+        SpamScoreAtLeast matcher = new SpamScoreAtLeast();
+        matcher.init(new MatcherConfig() {
+            public String getCondition() {
+                return "5";
+            }
+
+            public MailetContext getMailetContext() {
+                return null;
+            }
+
+            public String getMatcherName() {
+                return "SpamScoreAtLeast";
+            }
+        });
+        MailImpl mail = MailImpl.builder().name("m").addRecipient("bob@example.com").build();
+        assertTrue(matcher.match(mail).isEmpty(), "not scored: never matches");
+        SpamReport report = new SpamReport();
+        report.add("content", CheckResult.of(new Hit("RULE", 4.5, "a rule")));
+        report.storeIn(mail);
+        assertTrue(matcher.match(mail).isEmpty());
+        report.add("dnsbl:x", CheckResult.of(new Hit("LISTED", 1, "listed")));
+        report.storeIn(mail);
+        assertEquals(1, matcher.match(mail).size());
     }
 
     @Test
