@@ -133,8 +133,10 @@ final class MailClients {
                 }
                 rethrowUnlessSelectRace(e);
             } catch (IOException e) {
-                // The same race seen while streaming the message body (IMAPMessage.writeTo).
-                if (attempt == 5 || !String.valueOf(e.getMessage()).contains("Invalid messageset")) {
+                // The same race seen while streaming the message body (IMAPMessage.writeTo): BAD, or
+                // (rarely, right after a restart) no answer at all; a client reconnects either way.
+                String why = String.valueOf(e.getMessage());
+                if (attempt == 5 || !(why.contains("Invalid messageset") || why.contains("Read timed out"))) {
                     throw e;
                 }
             }
