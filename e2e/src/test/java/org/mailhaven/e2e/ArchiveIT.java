@@ -52,10 +52,7 @@ class ArchiveIT {
         server = DISTRIBUTIONS.unpack("archive");
         clients = new MailClients(server);
         remote = new SmtpSink();
-        Path pipeline = server.home.resolve("conf/mailetcontainer.xml");
-        String xml = Files.readString(pipeline, StandardCharsets.UTF_8);
-        Files.writeString(pipeline, xml.replace("<smarthost></smarthost>", "<smarthost>127.0.0.1:" + remote.port() + "</smarthost>")
-            .replace("<smarthostTls>required</smarthostTls>", "<smarthostTls>opportunistic</smarthostTls>"), StandardCharsets.UTF_8);
+        server.relayThrough(remote.port());
         assertEquals(0, server.james("start").exitCode);
         cli("AddDomain", "example.com");
         for (String user : new String[] {"alice", "bob", "carol"}) {

@@ -85,6 +85,21 @@ final class Distribution {
         return env;
     }
 
+    /**
+     * Sends every relayed message to an SMTP server on loopback instead of the MX of its domain,
+     * as an administrator sets a smarthost in conf/mailetcontainer.xml.
+     */
+    void relayThrough(int port) throws IOException {
+        Path pipeline = home.resolve("conf/mailetcontainer.xml");
+        String xml = Files.readString(pipeline, StandardCharsets.UTF_8);
+        String smarthost = "<smarthost></smarthost>";
+        if (!xml.contains(smarthost)) {
+            throw new IOException("no empty <smarthost> in " + pipeline);
+        }
+        Files.writeString(pipeline, xml.replace(smarthost, "<smarthost>127.0.0.1:" + port + "</smarthost>")
+            .replace("<smarthostTls>required</smarthostTls>", "<smarthostTls>opportunistic</smarthostTls>"), StandardCharsets.UTF_8);
+    }
+
     /** Points the instance's DNS (dns.servers) at this server. */
     void useDns(FakeDns dns) {
         dnsServers = dns.address();

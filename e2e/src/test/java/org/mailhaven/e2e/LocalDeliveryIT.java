@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -37,7 +35,7 @@ class LocalDeliveryIT {
         server = DISTRIBUTIONS.unpack("local-delivery");
         clients = new MailClients(server);
         remote = new SmtpSink();
-        routeRelayTo(remote.port());
+        server.relayThrough(remote.port());
         assertEquals(0, server.james("start").exitCode);
         cli("AddDomain", "example.com");
         cli("AddDomain", "catchall.test");
@@ -55,16 +53,6 @@ class LocalDeliveryIT {
     @AfterAll
     static void closeRemote() throws Exception {
         remote.close();
-    }
-
-    /** Every relayed message goes to the loopback SMTP sink instead of the MX of its domain. */
-    private static void routeRelayTo(int port) throws Exception {
-        Path pipeline = server.home.resolve("conf/mailetcontainer.xml");
-        String xml = Files.readString(pipeline, StandardCharsets.UTF_8);
-        String smarthost = "<smarthost></smarthost>";
-        assertTrue(xml.contains(smarthost));
-        Files.writeString(pipeline, xml.replace(smarthost, "<smarthost>127.0.0.1:" + port + "</smarthost>")
-            .replace("<smarthostTls>required</smarthostTls>", "<smarthostTls>opportunistic</smarthostTls>"), StandardCharsets.UTF_8);
     }
 
     private static void cli(String... args) throws Exception {

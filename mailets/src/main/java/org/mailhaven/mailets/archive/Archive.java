@@ -2,7 +2,6 @@ package org.mailhaven.mailets.archive;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -17,10 +16,6 @@ import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import javax.management.StandardMBean;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.domainlist.api.DomainList;
@@ -28,6 +23,7 @@ import org.apache.james.domainlist.api.DomainListException;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.mailhaven.mailets.Administration;
 import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.Parameters;
 import org.mailhaven.mailets.Reception;
@@ -71,7 +67,7 @@ public class Archive extends GenericMailet {
     private final DomainList domains;
     private ArchiveStore store;
     private boolean continueOnFailure;
-    private ObjectName managementName;
+    private Administration administration;
     private ScheduledExecutorService purger;
 
     @Inject
@@ -96,7 +92,8 @@ public class Archive extends GenericMailet {
             throw new MessagingException(getMailetName() + ": parameter retention: " + e.getMessage());
         }
         ArchiveManagement management = new ArchiveManagement(store, retention);
-        register(management);
+        administration = Administration.publish("org.mailhaven:type=archive", management, ArchiveMBean.class,
+            getMailetName());
         schedulePurge(management);
     }
 
@@ -149,19 +146,6 @@ public class Archive extends GenericMailet {
         return allLocal ? "internal" : "outbound";
     }
 
-    private void register(ArchiveManagement management) throws MessagingException {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            managementName = new ObjectName("org.mailhaven:type=archive");
-            if (server.isRegistered(managementName)) {
-                server.unregisterMBean(managementName);
-            }
-            server.registerMBean(new StandardMBean(management, ArchiveMBean.class), managementName);
-        } catch (JMException e) {
-            throw new MessagingException(getMailetName() + ": cannot register the archive administration", e);
-        }
-    }
-
     private void schedulePurge(ArchiveManagement management) throws MessagingException {
         String at = getInitParameter("purgeAt", "03:30").strip().toLowerCase(Locale.ROOT);
         if (at.equals("off")) {
@@ -197,12 +181,8 @@ public class Archive extends GenericMailet {
         if (purger != null) {
             purger.shutdownNow();
         }
-        if (managementName != null) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(managementName);
-            } catch (JMException e) {
-                LOGGER.debug("archive administration already gone", e);
-            }
+        if (administration != null) {
+            administration.withdraw();
         }
     }
 }

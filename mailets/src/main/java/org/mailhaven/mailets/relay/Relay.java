@@ -1,6 +1,5 @@
 package org.mailhaven.mailets.relay;
 
-import java.lang.management.ManagementFactory;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,10 +12,6 @@ import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import javax.management.StandardMBean;
 
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.queue.api.MailQueue;
@@ -25,6 +20,7 @@ import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.mailhaven.mailets.Administration;
 import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.Parameters;
 import org.mailhaven.mailets.bounce.DsnSender;
@@ -74,7 +70,7 @@ public class Relay extends GenericMailet {
     private final MailRepositoryStore repositories;
     private MailQueue queue;
     private RelayWorker worker;
-    private ObjectName managementName;
+    private Administration administration;
 
     @Inject
     public Relay(MailQueueFactory<?> queues, MailRepositoryStore repositories) {
@@ -168,17 +164,8 @@ public class Relay extends GenericMailet {
             LOGGER.warn("The relay queue cannot be browsed: bin/james-cli queue commands are not available");
             return;
         }
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            managementName = new ObjectName("org.mailhaven:type=relay,queue=" + queue.getName().asString());
-            if (server.isRegistered(managementName)) {
-                server.unregisterMBean(managementName);
-            }
-            server.registerMBean(new StandardMBean(new RelayQueueManagement(manageable, dsnSender), RelayQueueMBean.class),
-                managementName);
-        } catch (JMException e) {
-            throw new MessagingException(getMailetName() + ": cannot register the queue administration", e);
-        }
+        administration = Administration.publish("org.mailhaven:type=relay,queue=" + queue.getName().asString(),
+            new RelayQueueManagement(manageable, dsnSender), RelayQueueMBean.class, getMailetName());
     }
 
     @Override
@@ -192,12 +179,8 @@ public class Relay extends GenericMailet {
     @Override
     public void destroy() {
         worker.stop();
-        if (managementName != null) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(managementName);
-            } catch (JMException e) {
-                LOGGER.debug("relay queue administration already gone", e);
-            }
+        if (administration != null) {
+            administration.withdraw();
         }
     }
 

@@ -1,6 +1,5 @@
 package org.mailhaven.mailets.spam;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,16 +11,13 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import javax.management.StandardMBean;
 
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.mailhaven.mailets.Administration;
 import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.Parameters;
 import org.slf4j.Logger;
@@ -69,7 +65,7 @@ public class SpamVerdict extends GenericMailet {
     private double rejectScore;
     private String authservId;
     private MailRepository quarantine;
-    private ObjectName managementName;
+    private Administration administration;
 
     @Inject
     public SpamVerdict(SpamChecks checks, MailRepositoryStore repositories) {
@@ -92,7 +88,8 @@ public class SpamVerdict extends GenericMailet {
         } catch (MailRepositoryStore.MailRepositoryStoreException | RuntimeException e) {
             throw new MessagingException(getMailetName() + ": parameter quarantine: " + e.getMessage(), e);
         }
-        register();
+        administration = Administration.publish("org.mailhaven:type=spam,name=quarantine",
+            new QuarantineManagement(quarantine, getMailetContext()), QuarantineMBean.class, getMailetName());
     }
 
     @Override
@@ -175,28 +172,10 @@ public class SpamVerdict extends GenericMailet {
         message.setHeader(name, MimeUtility.fold(name.length() + 2, value));
     }
 
-    private void register() throws MessagingException {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            managementName = new ObjectName("org.mailhaven:type=spam,name=quarantine");
-            if (server.isRegistered(managementName)) {
-                server.unregisterMBean(managementName);
-            }
-            server.registerMBean(new StandardMBean(new QuarantineManagement(quarantine, getMailetContext()),
-                QuarantineMBean.class), managementName);
-        } catch (JMException e) {
-            throw new MessagingException(getMailetName() + ": cannot register the quarantine administration", e);
-        }
-    }
-
     @Override
     public void destroy() {
-        if (managementName != null) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(managementName);
-            } catch (JMException e) {
-                LOGGER.debug("quarantine administration already gone", e);
-            }
+        if (administration != null) {
+            administration.withdraw();
         }
     }
 }
