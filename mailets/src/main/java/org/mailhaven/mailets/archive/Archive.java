@@ -107,16 +107,17 @@ public class Archive extends GenericMailet {
             return;
         }
         MimeMessage message = mail.getMessage();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            message.writeTo(bytes);
+            message.writeTo(out);
+            byte[] bytes = out.toByteArray();
             String subject = Optional.ofNullable(message.getSubject()).orElse("");
             List<String> recipients = mail.getRecipients().stream().map(MailAddress::asString).toList();
             ArchiveEntry entry = new ArchiveEntry(id, accepted, direction(mail, reception), mail.getMaybeSender().asString(""),
                 recipients, Optional.ofNullable(mail.getRemoteAddr()).orElse(""), reception.map(Reception::helo).orElse(""),
                 reception.flatMap(Reception::user).orElse(""), Optional.ofNullable(message.getMessageID()).orElse(""),
-                subject, bytes.size(), Hashes.sha256(bytes.toByteArray()));
-            store.write(entry, bytes.toByteArray());
+                subject, bytes.length, Hashes.sha256(bytes));
+            store.write(entry, bytes);
             LOGGER.info("Message {} from {} to {} archived as {} ({}, {} bytes)", MessageIds.of(mail),
                 entry.mailFrom(), recipients, id, entry.direction(), entry.size());
         } catch (IOException | RuntimeException e) {

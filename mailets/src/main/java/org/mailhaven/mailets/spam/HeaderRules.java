@@ -54,10 +54,11 @@ import org.mailhaven.mailets.Parameters;
  * }</pre>
  */
 public class HeaderRules extends SpamCheckMailet {
-    static final Map<String, Double> DEFAULT_SCORES = Map.of(
-        "MISSING_DATE", 1.0, "INVALID_DATE", 1.0, "MISSING_MESSAGE_ID", 1.0, "INVALID_MESSAGE_ID", 0.5,
-        "MISSING_FROM", 2.0, "FROM_NAME_SPOOF", 2.0, "REPLY_TO_OTHER_DOMAIN", 0.5, "FORGED_LOCAL_SENDER", 6.0,
-        "HELO_NOT_FQDN", 1.0, "HELO_FORGED_LOCAL", 3.0);
+    static final Map<String, Double> DEFAULT_SCORES = Map.ofEntries(
+        Map.entry("MISSING_DATE", 1.0), Map.entry("INVALID_DATE", 1.0), Map.entry("MISSING_MESSAGE_ID", 1.0),
+        Map.entry("INVALID_MESSAGE_ID", 0.5), Map.entry("MISSING_FROM", 2.0), Map.entry("FROM_NAME_SPOOF", 2.0),
+        Map.entry("REPLY_TO_OTHER_DOMAIN", 0.5), Map.entry("FORGED_LOCAL_SENDER", 6.0), Map.entry("HELO_NOT_FQDN", 1.0),
+        Map.entry("HELO_FORGED_LOCAL", 3.0), Map.entry("HELO_IP_MISMATCH", 1.0));
 
     private final DomainList domains;
 
@@ -70,7 +71,6 @@ public class HeaderRules extends SpamCheckMailet {
     @Override
     protected SpamCheck createCheck() throws MessagingException {
         Map<String, Double> scores = new TreeMap<>(DEFAULT_SCORES);
-        scores.put("HELO_IP_MISMATCH", 1.0);
         for (String rule : List.copyOf(scores.keySet())) {
             scores.put(rule, Parameters.decimal(getMailetConfig(), rule, scores.get(rule)));
         }

@@ -3,11 +3,11 @@ package org.mailhaven.mailets.spam;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,8 +31,8 @@ public final class SpamChecks {
     public record Thresholds(double required, double reject) {
     }
 
-    private final Map<String, SpamCheck> checks = new ConcurrentHashMap<>();
-    private final List<String> order = new CopyOnWriteArrayList<>();
+    /** By name, in the order the mailets registered them (the order of conf/mailetcontainer.xml). */
+    private final Map<String, SpamCheck> checks = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Dns dns;
     private final ExecutorService executor;
     private volatile Thresholds thresholds = new Thresholds(5, 15);
@@ -58,9 +58,7 @@ public final class SpamChecks {
 
     /** Adds a check, or replaces the one of the same name (the mailet container was restarted). */
     public void register(SpamCheck check) {
-        if (checks.put(check.name(), check) == null) {
-            order.add(check.name());
-        }
+        checks.put(check.name(), check);
     }
 
     public void thresholds(Thresholds thresholds) {
@@ -80,9 +78,12 @@ public final class SpamChecks {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<SpamCheck> first = new ArrayList<>();
         List<SpamCheck> then = new ArrayList<>();
-        for (String name : order) {
-            SpamCheck check = checks.get(name);
-            if (report.has(name) || (connectionOnly && !check.atConnection())) {
+        List<SpamCheck> registered;
+        synchronized (checks) {
+            registered = List.copyOf(checks.values());
+        }
+        for (SpamCheck check : registered) {
+            if (report.has(check.name()) || (connectionOnly && !check.atConnection())) {
                 continue;
             }
             (check.usesAuthentication() ? then : first).add(check);
