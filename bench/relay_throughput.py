@@ -29,11 +29,11 @@ import shutil
 import smtplib
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 from mailhaven import Mailhaven, default_archive, free_port
+from peers import Postfix
 
 SINK_ADDRESS = "127.0.0.2"
 
@@ -69,43 +69,6 @@ class Sink:
 
     def stop(self):
         self.process.terminate()
-
-
-class Postfix:
-    """A private Postfix instance: configuration and queue in a temporary folder."""
-
-    def __init__(self, sink):
-        self.dir = tempfile.mkdtemp(prefix="postfix-bench-")
-        os.chmod(self.dir, 0o755)  # Postfix's daemons run as the postfix user
-        self.conf = os.path.join(self.dir, "conf")
-        os.makedirs(self.conf)
-        for name in ("main.cf", "master.cf"):
-            shutil.copy(os.path.join("/etc/postfix", name), self.conf)
-        os.makedirs(os.path.join(self.dir, "queue"))
-        os.makedirs(os.path.join(self.dir, "data"))
-        shutil.chown(os.path.join(self.dir, "data"), "postfix", "postfix")
-        self.port = free_port()
-        self.postconf("-e", f"queue_directory={self.dir}/queue", f"data_directory={self.dir}/data",
-                      "myhostname=postfix.bench.test", "mydestination=", f"relayhost=[{SINK_ADDRESS}]:{sink.port}",
-                      "mynetworks=127.0.0.0/8", "inet_interfaces=127.0.0.1", "inet_protocols=ipv4",
-                      "smtp_tls_security_level=none", "smtpd_tls_security_level=none",
-                      f"maillog_file={self.dir}/maillog", f"maillog_file_prefixes={self.dir}",
-                      "alias_maps=", "alias_database=")
-        self.postconf("-M", f"smtp/inet=127.0.0.1:{self.port} inet n - n - - smtpd")
-        # No chroot: the private queue folder has no copy of /etc for chrooted daemons.
-        self.postconf("-F", "*/*/chroot = n")
-
-    def postconf(self, *args):
-        subprocess.run(["postconf", "-c", self.conf, *args], check=True, capture_output=True)
-
-    def start(self):
-        result = subprocess.run(["postfix", "-c", self.conf, "start"], capture_output=True, text=True)
-        if result.returncode != 0:
-            sys.exit(f"postfix start failed: {result.stdout}{result.stderr}\n{open(self.dir + '/maillog').read()}")
-
-    def stop(self):
-        subprocess.run(["postfix", "-c", self.conf, "stop"], capture_output=True)
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def message(index, size_kib):
@@ -174,12 +137,15 @@ def main():
             server.stop()
             server.remove()
         if not args.skip_postfix:
-            postfix = Postfix(sink)
+            postfix = Postfix(["myhostname=postfix.bench.test", "mydestination=",
+                               f"relayhost=[{SINK_ADDRESS}]:{sink.port}", "smtp_tls_security_level=none",
+                               "smtpd_tls_security_level=none"])
             try:
                 postfix.start()
-                results["Postfix " + postfix_version()] = run("Postfix", postfix.port, sink, args)
+                results["Postfix " + Postfix.version()] = run("Postfix", postfix.port, sink, args)
             finally:
                 postfix.stop()
+                postfix.remove()
     finally:
         sink.stop()
 
@@ -188,11 +154,6 @@ def main():
     print(f"{'MTA':<20}{'accepted/s':>12}{'relayed/s':>12}")
     for name, (accepted, relayed) in results.items():
         print(f"{name:<20}{accepted:>12.0f}{relayed:>12.0f}")
-
-
-def postfix_version():
-    result = subprocess.run(["postconf", "-h", "mail_version"], capture_output=True, text=True)
-    return result.stdout.strip()
 
 
 if __name__ == "__main__":
