@@ -13,13 +13,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
+import javax.mail.search.BodyTerm;
+import javax.mail.search.SubjectTerm;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Never lose mail: every message the server answered 250 to is delivered, even when the server
- * is killed with SIGKILL while its spool still holds a backlog.
+ * is killed with SIGKILL while its spool still holds a backlog, and IMAP SEARCH finds it.
  */
 class CrashRecoveryIT {
     private static final int MESSAGES = 200;
@@ -72,6 +74,13 @@ class CrashRecoveryIT {
         }
         expected.removeAll(delivered);
         assertTrue(expected.isEmpty(), () -> "lost after kill -9: " + expected);
+
+        // IMAP SEARCH reads the store itself (conf/indexer.xml "scan"): no index that a kill -9
+        // could have left behind the mailbox. "crash 7" is in the subjects of 7, 70-79, 170-179.
+        Set<String> subjectMatches = new HashSet<>();
+        IntStream.range(0, MESSAGES).filter(i -> ("crash " + i).contains("crash 7")).forEach(i -> subjectMatches.add(id(i)));
+        assertEquals(subjectMatches, clients.search("imap", USER, PASSWORD, new SubjectTerm("crash 7")));
+        assertEquals(MESSAGES, clients.search("imap", USER, PASSWORD, new BodyTerm("starts with a dot")).size());
     }
 
     private static String id(int i) {

@@ -24,6 +24,7 @@ import javax.mail.Store;
 import javax.mail.Transport;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
+import javax.mail.search.SearchTerm;
 
 /**
  * Jakarta Mail clients configured the way a user's mail program is: STARTTLS required on the
@@ -169,6 +170,20 @@ final class MailClients {
     String fetchMatching(String listener, String user, String password, String text, Duration timeout)
             throws MessagingException, IOException, InterruptedException {
         return await(listener, user, password, "INBOX", stored -> stored.text().contains(text), timeout).text();
+    }
+
+    /** The Message-IDs of the INBOX messages the server finds for an IMAP SEARCH with {@code term}. */
+    Set<String> search(String listener, String user, String password, SearchTerm term) throws MessagingException {
+        try (Store store = open(listener, user, password)) {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            Set<String> ids = new HashSet<>();
+            for (Message found : inbox.search(term)) {
+                ids.add(found.getHeader("Message-ID")[0]);
+            }
+            inbox.close(false);
+            return ids;
+        }
     }
 
     /** The Message-IDs in the INBOX. */
