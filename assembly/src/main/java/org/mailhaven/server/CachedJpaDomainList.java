@@ -53,19 +53,24 @@ public class CachedJpaDomainList extends JPADomainList {
 
     @Override
     public void addDomain(Domain domain) throws DomainListException {
+        changing(domain, () -> super.addDomain(domain));
+    }
+
+    @Override
+    public void removeDomain(Domain domain) throws DomainListException {
+        changing(domain, () -> super.removeDomain(domain));
+    }
+
+    /** Makes a change, then forgets the cached answer even if the change failed half-way. */
+    private void changing(Domain domain, Change change) throws DomainListException {
         try {
-            super.addDomain(domain);
+            change.run();
         } finally {
             answers.invalidate(domain);
         }
     }
 
-    @Override
-    public void removeDomain(Domain domain) throws DomainListException {
-        try {
-            super.removeDomain(domain);
-        } finally {
-            answers.invalidate(domain);
-        }
+    private interface Change {
+        void run() throws DomainListException;
     }
 }
