@@ -96,6 +96,7 @@ class Watcher:
     notification costs at most that much."""
 
     ID = re.compile(rb"<bench-(\d+)@remote\.test>")
+    EXISTS = re.compile(rb"\* (\d+) EXISTS")
     QUIET = 3.0
 
     def __init__(self, port, users):
@@ -196,7 +197,7 @@ class Watcher:
                     continue
                 if not line:
                     raise OSError("connection closed")
-                found = re.match(rb"\* (\d+) EXISTS", line)
+                found = self.EXISTS.match(line)
                 if found:
                     announced = int(found.group(1))
         finally:
@@ -206,7 +207,7 @@ class Watcher:
             line = imap.readline()
             if not line:
                 raise OSError("connection closed")
-            found = re.match(rb"\* (\d+) EXISTS", line)
+            found = self.EXISTS.match(line)
             if found:
                 announced = max(announced, int(found.group(1)))
             if line.startswith(tag):

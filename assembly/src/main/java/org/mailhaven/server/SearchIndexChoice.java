@@ -28,11 +28,13 @@ import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProce
  * Lucene index costs neither start-up time nor a lock in {@code var/store/lucene}.
  */
 public class SearchIndexChoice implements BeanDefinitionRegistryPostProcessor {
-    /** Provider name in indexer.xml: alias of the search bean, alias of the re-indexer bean. */
-    private static final Map<String, String[]> PROVIDERS = Map.of(
-        "scan", new String[] {"scanIndex", "fake-reindexer"},
-        "luceneIndex", new String[] {"luceneIndex", "fake-reindexer"},
-        "lazyIndex", new String[] {"lazyIndex", "fake-reindexer"});
+    /** Provider name in indexer.xml: the search bean it names. */
+    private static final Map<String, String> PROVIDERS = Map.of(
+        "scan", "scanIndex",
+        "luceneIndex", "luceneIndex",
+        "lazyIndex", "lazyIndex");
+    /** No choice offers re-indexing (James' too: that needs Elasticsearch). */
+    private static final String REINDEXER = "fake-reindexer";
     private static final String[] LUCENE_BEANS = {"luceneIndex", "lazyIndex", "fsDirectory"};
 
     @Override
@@ -46,14 +48,14 @@ public class SearchIndexChoice implements BeanDefinitionRegistryPostProcessor {
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
         String provider = provider(beanFactory.getBean(ConfigurationProvider.class));
-        String[] beans = PROVIDERS.get(provider);
-        if (beans == null) {
+        String index = PROVIDERS.get(provider);
+        if (index == null) {
             throw new FatalBeanException("conf/indexer.xml: <provider>" + provider
                 + "</provider> is not known; use scan, luceneIndex or lazyIndex");
         }
         BeanDefinitionRegistry registry = (BeanDefinitionRegistry) beanFactory;
-        registry.registerAlias(beans[0], "indexer");
-        registry.registerAlias(beans[1], "reindexer");
+        registry.registerAlias(index, "indexer");
+        registry.registerAlias(REINDEXER, "reindexer");
         if (provider.equals("scan")) {
             for (String name : LUCENE_BEANS) {
                 if (registry.containsBeanDefinition(name)) {
