@@ -1,14 +1,18 @@
 package org.mailhaven.e2e;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -25,6 +29,11 @@ final class Distribution {
      * and MX lookups get a quick "no such domain" instead of waiting for the internet.
      */
     private static FakeDns emptyDns;
+    private static final int FIRST_PORT = 20000;
+    private static final int LAST_PORT = 32000;
+    private static final Random RANDOM = new Random();
+    /** Ports given to an instance of this test run, never given to another. */
+    private static final Set<Integer> handedOut = new HashSet<>();
 
     final Path home;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -63,12 +72,31 @@ final class Distribution {
         return emptyDns;
     }
 
+    /**
+     * Free ports below Linux's ephemeral range (32768-60999). A port the kernel handed out with
+     * {@code new ServerSocket(0)} could be handed out again, as the source port of any outgoing
+     * connection, before the server bound it ("Address already in use" at start, seen twice);
+     * ports below that range are only ever taken by an explicit bind.
+     */
     private void choosePorts() throws IOException {
         for (String listener : LISTENERS) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                ports.put(listener, socket.getLocalPort());
+            ports.put(listener, unusedPort());
+        }
+    }
+
+    private static synchronized int unusedPort() throws IOException {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = FIRST_PORT + RANDOM.nextInt(LAST_PORT - FIRST_PORT);
+            if (!handedOut.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // in use by something else: draw again
             }
         }
+        throw new IOException("no free port between " + FIRST_PORT + " and " + LAST_PORT);
     }
 
     int port(String listener) {
