@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,21 +52,22 @@ final class ConfigCheck {
     }
 
     /**
-     * Several James jars carry their own default of these files. If conf/ is not first on the
-     * class path those defaults win silently, so this is checked rather than assumed.
+     * Several James jars carry their own default of these files. If one were read from a jar instead
+     * of conf/ (ConfClassLoader), that default would win silently, so this is checked rather than
+     * assumed.
      */
     private static void requireFromConf(Path conf, String name) throws SettingsException {
         if (!Files.exists(conf.resolve(name))) {
             throw new SettingsException("conf/" + name + " is missing; James would fall back to a built-in default."
                 + " Restore it from the distribution archive.");
         }
-        URL found = ConfigCheck.class.getClassLoader().getResource(name);
+        URL found = Thread.currentThread().getContextClassLoader().getResource(name);
         try {
             if (found == null || !Path.of(found.toURI()).toRealPath().equals(conf.resolve(name).toRealPath())) {
-                throw new SettingsException(name + " is read from " + found + " instead of conf/: conf/ must come"
-                    + " first on the class path (start the server with bin/james)");
+                throw new SettingsException(name + " is read from " + found + " instead of conf/ (start the server with"
+                    + " bin/james)");
             }
-        } catch (URISyntaxException | IOException | IllegalArgumentException e) {
+        } catch (URISyntaxException | IOException | IllegalArgumentException | FileSystemNotFoundException e) {
             throw new SettingsException(name + " is read from " + found + " instead of conf/", e);
         }
     }

@@ -26,7 +26,7 @@ import org.springframework.beans.factory.BeanCreationException;
  * Starts the James Spring server of this distribution.
  *
  * <p>Before James reads a single file, everything an administrator can get wrong is checked and
- * reported in one line naming the file, line or setting (settings, XML syntax, class path order,
+ * reported in one line naming the file, line or setting (settings, XML syntax, where each file is read from,
  * free ports); first-start secrets (JMX admin password, TLS certificate) are created. Then the
  * Spring context starts, and the server only counts as started once every listener accepts a
  * connection. {@code bin/james} waits for exactly that ({@code var/run/james.ready}).
@@ -55,6 +55,8 @@ public final class Main {
     public static void main(String[] args) {
         boolean demo = List.of(args).contains("--demo");
         Path home = Path.of(System.getProperty("mailhaven.home", "..")).toAbsolutePath().normalize();
+        // Before the first logger: Log4j finds conf/log4j2.xml through this loader too.
+        Thread.currentThread().setContextClassLoader(new ConfClassLoader(home.resolve("conf"), Main.class.getClassLoader()));
         try {
             new Main(home, demo).run();
         } catch (SettingsException e) {

@@ -8,9 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 
 import javax.mail.MessagingException;
 import javax.mail.SendFailedException;
@@ -242,6 +247,66 @@ class DistributionIT {
         Distribution.Result cli = server.cli("ListUsers");
         assertEquals(3, cli.exitCode, cli::toString);
         assertTrue(cli.stderr.contains("not running"), cli::toString);
+    }
+
+    /**
+     * The clean stop wrote the JVM's class archive; the next start maps it and serves mail with
+     * conf/ as before (conf/ is no longer on the JVM's class path). A replaced jar of lib/ makes
+     * the archive unfit: that start goes without it and the next stop writes a fitting one.
+     */
+    @Test
+    @Order(130)
+    void restartUsesTheClassArchiveOfTheCleanStopAndAnUpgradedJarRenewsIt() throws Exception {
+        Path archive = server.home.resolve("var/cds/classes.jsa");
+        assertTrue(Files.size(archive) > 0, "class archive written at the clean stop");
+        assertTrue(!Files.readString(server.home.resolve("log/console.log")).contains("[cds]"),
+            "the JVM's archive warnings stay out of the console");
+
+        startAgain();
+        assertArchiveOption("SharedArchiveFile");
+        String messageId = "<after-restart@e2e.test>";
+        clients.sendUnauthenticated("smtp", "sender@remote.test",
+            MailClients.message("sender@remote.test", BOB, "After restart", messageId), BOB);
+        assertTrue(clients.fetch("imaps", BOB, BOB_PASSWORD, messageId, DELIVERY).length > 0);
+        assertEquals(0, server.james("stop").exitCode);
+
+        // A jar added to lib/ext comes after every archived one: the archive still fits.
+        writeJar(server.home.resolve("lib/ext/site-extension.jar"));
+        startAgain();
+        assertArchiveOption("SharedArchiveFile");
+        assertEquals(0, server.james("stop").exitCode);
+
+        // An upgrade replaces jars of lib/: this one is no longer the archived one.
+        try (Stream<Path> jars = Files.list(server.home.resolve("lib"))) {
+            Path jar = jars.filter(file -> file.getFileName().toString().startsWith("mailhaven-mailets")).findFirst().orElseThrow();
+            Files.setLastModifiedTime(jar, FileTime.from(Instant.now()));
+        }
+        startAgain();
+        assertArchiveOption("ArchiveClassesAtExit");
+        assertEquals(0, server.james("stop").exitCode);
+        assertTrue(Files.size(archive) > 0, "a new archive, of the new jars");
+        startAgain();
+        assertArchiveOption("SharedArchiveFile");
+        assertEquals(0, server.james("stop").exitCode);
+    }
+
+    private static void startAgain() throws Exception {
+        Distribution.Result start = server.james("start");
+        assertEquals(0, start.exitCode, () -> start + "\n" + logOf(server));
+    }
+
+    /** The running server's JVM got {@code -XX:option=.../var/cds/classes.jsa} from bin/james. */
+    private static void assertArchiveOption(String option) throws Exception {
+        long pid = Long.parseLong(Files.readString(server.home.resolve("var/run/james.pid")).strip());
+        String commandLine = ProcessHandle.of(pid).flatMap(process -> process.info().commandLine()).orElseThrow();
+        assertTrue(commandLine.matches(".*-XX:" + option + "=\\S*/var/cds/classes\\.jsa .*"), commandLine);
+    }
+
+    private static void writeJar(Path jar) throws Exception {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("site-extension.txt"));
+            out.write("a site's own addition".getBytes(StandardCharsets.US_ASCII));
+        }
     }
 
     private static boolean endsWith(byte[] whole, byte[] suffix) {
