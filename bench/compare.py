@@ -16,7 +16,8 @@ through 2, 6, 20 and 60 KiB, each to one recipient drawn at random (same seed fo
 An IMAP watcher (one STARTTLS session per user, waiting in IDLE as mail clients do) notes
 when each message becomes visible. Measured:
 
-  - start-up: from the start command until SMTP and IMAP answer;
+  - first start (empty data) and restart (after a clean stop): from the start command until
+    SMTP and IMAP answer; the workload then runs against the restarted system;
   - accepted/s: messages / time from the first connection to the last 250 after DATA;
   - delivered/s: messages / time from the first connection until every one is visible over IMAP;
   - p50/p99 of the time from a message's 250 to its first sighting over IMAP;
@@ -25,16 +26,21 @@ when each message becomes visible. Measured:
     JVM's own VmHWM, whichever is larger);
   - resident memory after the run.
 
-Prints one table with both systems and the ratio and writes it to --output.
+With --postgresql, Mailhaven is measured a second time with its database on a private
+PostgreSQL cluster (Debian's package, default settings: fsync and synchronous commit on)
+instead of the embedded Derby, configured as conf/james-database.properties documents it.
+
+Prints one table with every system and the ratios to Postfix + Dovecot, and writes it to
+--output.
 
 The spam checks ask DNS; Mailhaven is pointed at a loopback DNS server that answers "no such
 domain" at once (what a local caching resolver does for the made-up domains of a benchmark).
 
-Needs root (apt-get, private Postfix and Dovecot), python3, openssl, and the archive
+Needs root (apt-get, private Postfix, Dovecot and PostgreSQL), python3, openssl, and the archive
 (mvn -B package -DskipTests).
 
 Usage: bench/compare.py [--messages N] [--users N] [--sessions N] [--output FILE]
-                        [--only mailhaven|peer] [--keep] [--archive PATH]
+                        [--only mailhaven|peer] [--postgresql] [--keep] [--archive PATH]
 """
 import argparse
 import concurrent.futures
@@ -51,6 +57,7 @@ import sys
 import threading
 import time
 
+import postgresql
 from mailhaven import EmptyDns, Mailhaven, default_archive
 from peers import Dovecot, Postfix, package_version, wait_for_greeting
 
@@ -334,27 +341,42 @@ class Run:
               f" ({watcher.reconnects} IMAP reconnects)", flush=True)
 
 
-def run_mailhaven(args, workload):
+def run_mailhaven(args, workload, database=None):
+    """Our archive with its shipped configuration; with database, on that PostgreSQL cluster
+    instead of the embedded Derby (conf/james-database.properties, driver in lib/ext/)."""
     server = Mailhaven(args.archive, EmptyDns().address)
-    run = Run(f"Mailhaven {version_of(args.archive)}")
+    name = f"Mailhaven {version_of(args.archive)}"
+    if database:
+        database.start()
+        database.create_database()
+        database.configure(server.home)
+        name += f" + PostgreSQL {database.version}"
+    run = Run(name)
     try:
-        began = time.monotonic()
-        server.start()
-        run.figures["start-up (s)"] = time.monotonic() - began
+        run.figures["first start (s)"] = timed(server.start)
         server.run("bin/james-cli", "AddDomain", DOMAIN)
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
             for result in pool.map(lambda u: server.run("bin/james-cli", "AddUser", f"{u}@{DOMAIN}", PASSWORD),
                                    workload.users):
                 if result.returncode != 0:
                     sys.exit(f"AddUser failed: {result.stdout}{result.stderr}")
-        run.measure(workload, server.ports["smtp"], server.ports["imap"], lambda: [server.pid],
+        # The clean stop writes the JVM's class archive (bin/james, var/cds/): the restart is
+        # what an administrator sees after a configuration change, an update of the OS, a crash.
+        server.stop()
+        run.figures["restart (s)"] = timed(server.start)
+        roots = [server.pid] + ([database.postmaster_pid()] if database else [])
+        run.measure(workload, server.ports["smtp"], server.ports["imap"], lambda: roots,
                     lambda: server.memory()["VmHWM"])
     finally:
         server.stop()
+        if database:
+            database.stop()
         if args.keep:
-            print(f"  kept {server.home}")
+            print(f"  kept {server.home}" + (f" and {database.dir}" if database else ""))
         else:
             server.remove()
+            if database:
+                database.remove()
     return run
 
 
@@ -367,13 +389,18 @@ def run_peer(args, workload):
     with open(f"{dovecot.dir}/mailboxes", "w") as f:
         f.writelines(f"{u}@{DOMAIN} OK\n" for u in workload.users)
     run = Run(f"Postfix {Postfix.version()} + Dovecot {package_version('dovecot-core').split(':')[-1].split('+')[0]}")
-    try:
-        began = time.monotonic()
+
+    def start():
         dovecot.start()
         postfix.start()
         wait_for_greeting(postfix.port)
         wait_for_greeting(dovecot.imap_port)
-        run.figures["start-up (s)"] = time.monotonic() - began
+
+    try:
+        run.figures["first start (s)"] = timed(start)
+        postfix.stop()
+        dovecot.stop()
+        run.figures["restart (s)"] = timed(start)
         run.measure(workload, postfix.port, dovecot.imap_port, lambda: [postfix.master_pid(), dovecot.master_pid()])
     finally:
         postfix.stop()
@@ -384,6 +411,12 @@ def run_peer(args, workload):
             postfix.remove()
             dovecot.remove()
     return run
+
+
+def timed(action):
+    began = time.monotonic()
+    action()
+    return time.monotonic() - began
 
 
 def install(packages):
@@ -403,30 +436,33 @@ def version_of(archive):
     return found.group(1) if found else "?"
 
 
-ROWS = [("start-up (s)", "{:.1f}"), ("accepted/s", "{:.0f}"), ("delivered/s", "{:.0f}"),
-        ("250 to visible p50 (ms)", "{:.0f}"), ("250 to visible p99 (ms)", "{:.0f}"),
+ROWS = [("first start (s)", "{:.1f}"), ("restart (s)", "{:.1f}"), ("accepted/s", "{:.0f}"),
+        ("delivered/s", "{:.0f}"), ("250 to visible p50 (ms)", "{:.0f}"), ("250 to visible p99 (ms)", "{:.0f}"),
         ("peak RSS (MB)", "{:.0f}"), ("RSS after run (MB)", "{:.0f}")]
 
 
-def table(args, runs):
+def table(args, runs, peer):
+    """One column per system; when the peer ran, one ratio column per Mailhaven column."""
     lines = [f"Local delivery benchmark, {datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs,"
              f" {os.uname().release}",
              f"{args.messages} messages, {args.users} users, {args.sessions} SMTP sessions,"
              f" {'/'.join(map(str, SIZES_KIB))} KiB, random recipients", ""]
-    names = [run.name for run in runs]
-    width = max(map(len, names)) + 3
-    header = f"{'':<26}" + "".join(f"{name:>{width}}" for name in names)
-    if len(runs) == 2:
-        header += f"{'ratio':>10}"
+    ours = [run for run in runs if run is not peer]
+    width = max(len(run.name) for run in runs) + 3
+    header = f"{'':<26}" + "".join(f"{run.name:>{width}}" for run in runs)
+    if peer:
+        header += "".join(f"{'ratio ' + str(i + 1):>10}" for i in range(len(ours)))
     lines.append(header)
     for key, form in ROWS:
         values = [run.figures.get(key) for run in runs]
         line = f"{key:<26}" + "".join(f"{form.format(v) if v is not None else '-':>{width}}" for v in values)
-        if len(runs) == 2 and values[1]:
-            line += f"{values[0] / values[1]:>9.2f}x"
+        if peer:
+            line += "".join(f"{run.figures[key] / peer.figures[key]:>9.2f}x" for run in ours)
         lines.append(line)
     lines.append("")
-    lines.append("ratio = first column / second column.")
+    if peer:
+        lines.append("ratio N = column N / " + peer.name + ".")
+    lines.append("restart: after a clean stop (Mailhaven then maps the class archive that stop wrote).")
     return "\n".join(lines) + "\n"
 
 
@@ -439,9 +475,11 @@ def main():
     parser.add_argument("--output", default="benchmark-local-delivery.txt", help="file the table is written to")
     parser.add_argument("--only", choices=["mailhaven", "peer"], help="measure one system only")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders (logs, mail)")
+    parser.add_argument("--postgresql", action="store_true",
+                        help="also measure Mailhaven on a PostgreSQL cluster (Debian's package) instead of Derby")
     args = parser.parse_args()
-    if os.geteuid() != 0 and args.only != "mailhaven":
-        sys.exit("run as root: Postfix and Dovecot are installed with apt-get and run as private instances")
+    if os.geteuid() != 0 and (args.only != "mailhaven" or args.postgresql):
+        sys.exit("run as root: Postfix, Dovecot and PostgreSQL are installed with apt-get and run as private instances")
     if not shutil.which("openssl"):
         install(["openssl"])
     workload = Workload(args.messages, args.users, args.sessions)
@@ -449,10 +487,16 @@ def main():
     if args.only != "peer":
         print("Mailhaven ...", flush=True)
         runs.append(run_mailhaven(args, workload))
+        if args.postgresql:
+            install(postgresql.PACKAGES)
+            print("Mailhaven with PostgreSQL ...", flush=True)
+            runs.append(run_mailhaven(args, workload, postgresql.PostgreSQL()))
+    peer = None
     if args.only != "mailhaven":
         print("Postfix + Dovecot ...", flush=True)
-        runs.append(run_peer(args, workload))
-    text = table(args, runs)
+        peer = run_peer(args, workload)
+        runs.append(peer)
+    text = table(args, runs, peer)
     print()
     print(text, end="")
     with open(args.output, "w") as f:

@@ -28,6 +28,22 @@ def wait_for_greeting(port, timeout=30):
         time.sleep(0.02)
 
 
+def read_pid(path):
+    """The pid in a daemon's pid file, or None when there is none (not started, or stopped)."""
+    try:
+        with open(path) as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def wait_gone(pid, timeout=60):
+    """Waits until the process has exited, so that a restart does not find it still running."""
+    deadline = time.monotonic() + timeout
+    while pid and os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def package_version(package):
     result = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", package], capture_output=True, text=True)
     return result.stdout.strip() or "?"
@@ -69,11 +85,12 @@ class Postfix:
             sys.exit(f"postfix start failed: {result.stdout}{result.stderr}\n{open(self.dir + '/maillog').read()}")
 
     def master_pid(self):
-        with open(os.path.join(self.dir, "queue", "pid", "master.pid")) as f:
-            return int(f.read().strip())
+        return read_pid(os.path.join(self.dir, "queue", "pid", "master.pid"))
 
     def stop(self):
+        pid = self.master_pid()
         subprocess.run(["postfix", "-c", self.conf, "stop"], capture_output=True)
+        wait_gone(pid)
 
     def remove(self):
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -153,11 +170,12 @@ protocol lmtp {{
                 sys.exit(f"dovecot start failed: {output.read()}")
 
     def master_pid(self):
-        with open(os.path.join(self.dir, "run", "master.pid")) as f:
-            return int(f.read().strip())
+        return read_pid(os.path.join(self.dir, "run", "master.pid"))
 
     def stop(self):
+        pid = self.master_pid()
         subprocess.run(["doveadm", "-c", self.conf, "stop"], capture_output=True)
+        wait_gone(pid)
 
     def remove(self):
         shutil.rmtree(self.dir, ignore_errors=True)
