@@ -92,11 +92,35 @@ class LocalDeliveryIT {
     @Test
     void unknownSubaddressAndAliasDomainUserAreRefusedAtRcpt() {
         for (String unknown : new String[] {"nobody+tag@example.com", "nobody@example.net"}) {
-            SendFailedException refused = assertThrows(SendFailedException.class,
-                () -> clients.sendUnauthenticated("smtp", "sender@remote.test",
-                    MailClients.message("sender@remote.test", unknown, "x", "<unknown-" + unknown + ">"), unknown));
-            assertTrue(String.valueOf(refused.getNextException()).contains("550 5.1.1"), refused::toString);
+            assertRefusedAsUnknown(unknown);
         }
+    }
+
+    /**
+     * The server keeps "does this user exist" and the aliases in memory; a change made with the
+     * CLI must count for the very next message, also right after a refusal was remembered.
+     */
+    @Test
+    void usersAndAliasesAddedOrRemovedWithTheCliCountForTheNextMessage() throws Exception {
+        assertRefusedAsUnknown("newcomer@example.com");
+        cli("AddUser", "newcomer@example.com", PASSWORD);
+        deliverAndRead("newcomer@example.com", "newcomer@example.com", "new-user");
+
+        assertRefusedAsUnknown("team@example.com");
+        cli("AddAddressMapping", "team", "example.com", "newcomer@example.com");
+        deliverAndRead("team@example.com", "newcomer@example.com", "new-alias");
+
+        cli("RemoveAddressMapping", "team", "example.com", "newcomer@example.com");
+        assertRefusedAsUnknown("team@example.com");
+        cli("RemoveUser", "newcomer@example.com");
+        assertRefusedAsUnknown("newcomer@example.com");
+    }
+
+    private static void assertRefusedAsUnknown(String recipient) {
+        SendFailedException refused = assertThrows(SendFailedException.class,
+            () -> clients.sendUnauthenticated("smtp", "sender@remote.test",
+                MailClients.message("sender@remote.test", recipient, "x", "<unknown-" + recipient + ">"), recipient));
+        assertTrue(String.valueOf(refused.getNextException()).contains("550 5.1.1"), refused::toString);
     }
 
     @Test

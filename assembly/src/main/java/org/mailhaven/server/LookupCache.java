@@ -1,0 +1,69 @@
+package org.mailhaven.server;
+
+import java.time.Duration;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+
+/**
+ * Answers of the database that mail delivery asks for again and again (is this domain local,
+ * does this user exist, what does this address map to), kept in memory for a few seconds.
+ *
+ * <p>Changes made through this server ({@code bin/james-cli}) forget the affected answers at
+ * once, so they count immediately. The expiry only bounds how long a change made directly in a
+ * shared database, by another server, goes unseen.
+ */
+final class LookupCache<K, V> {
+    static final Duration EXPIRY = Duration.ofSeconds(10);
+
+    private final Cache<K, V> answers;
+
+    LookupCache(long maximumSize) {
+        answers = CacheBuilder.newBuilder().expireAfterWrite(EXPIRY).maximumSize(maximumSize).build();
+    }
+
+    /** The remembered answer, or the database's, which is then remembered. */
+    <E extends Exception> V get(K key, Lookup<V, E> lookup) throws E {
+        V known = answers.getIfPresent(key);
+        if (known != null) {
+            return known;
+        }
+        V fresh = lookup.get();
+        answers.put(key, fresh);
+        return fresh;
+    }
+
+    /**
+     * Makes a change that may alter the answer for {@code key}. It is forgotten before, so that
+     * the change's own reads (read, modify, write) see the database, and after, even if the change
+     * failed half-way.
+     */
+    <E extends Exception> void changing(K key, Change<E> change) throws E {
+        answers.invalidate(key);
+        try {
+            change.run();
+        } finally {
+            answers.invalidate(key);
+        }
+    }
+
+    /** As {@link #changing}, for a change that may alter any answer (aliases resolve through each other). */
+    <E extends Exception> void changingAny(Change<E> change) throws E {
+        answers.invalidateAll();
+        try {
+            change.run();
+        } finally {
+            answers.invalidateAll();
+        }
+    }
+
+    @FunctionalInterface
+    interface Lookup<V, E extends Exception> {
+        V get() throws E;
+    }
+
+    @FunctionalInterface
+    interface Change<E extends Exception> {
+        void run() throws E;
+    }
+}
