@@ -37,8 +37,10 @@ def read_pid(path):
         return None
 
 
-def wait_gone(pid, timeout=60):
-    """Waits until the process has exited, so that a restart does not find it still running."""
+def stop_daemon(pid, *command, timeout=60):
+    """Runs the daemon's stop command, then waits until its master process has exited, so that
+    a restart does not find it still running."""
+    subprocess.run(command, capture_output=True)
     deadline = time.monotonic() + timeout
     while pid and os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -88,9 +90,7 @@ class Postfix:
         return read_pid(os.path.join(self.dir, "queue", "pid", "master.pid"))
 
     def stop(self):
-        pid = self.master_pid()
-        subprocess.run(["postfix", "-c", self.conf, "stop"], capture_output=True)
-        wait_gone(pid)
+        stop_daemon(self.master_pid(), "postfix", "-c", self.conf, "stop")
 
     def remove(self):
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -173,9 +173,7 @@ protocol lmtp {{
         return read_pid(os.path.join(self.dir, "run", "master.pid"))
 
     def stop(self):
-        pid = self.master_pid()
-        subprocess.run(["doveadm", "-c", self.conf, "stop"], capture_output=True)
-        wait_gone(pid)
+        stop_daemon(self.master_pid(), "doveadm", "-c", self.conf, "stop")
 
     def remove(self):
         shutil.rmtree(self.dir, ignore_errors=True)
