@@ -1,6 +1,7 @@
 package org.mailhaven.server;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
@@ -17,19 +18,29 @@ final class LookupCache<K, V> {
     static final Duration EXPIRY = Duration.ofSeconds(10);
 
     private final Cache<K, V> answers;
+    /** Counts finished changes; see {@link #get}. */
+    private final AtomicLong changes = new AtomicLong();
 
     LookupCache(long maximumSize) {
         answers = CacheBuilder.newBuilder().expireAfterWrite(EXPIRY).maximumSize(maximumSize).build();
     }
 
-    /** The remembered answer, or the database's, which is then remembered. */
+    /**
+     * The remembered answer, or the database's, which is then remembered. A lookup that ran while
+     * a change was made may have read the state before it; if a change finished meanwhile, the
+     * answer is forgotten again, or a user just added could be refused for the whole expiry.
+     */
     <E extends Exception> V get(K key, Lookup<V, E> lookup) throws E {
         V known = answers.getIfPresent(key);
         if (known != null) {
             return known;
         }
+        long changesBefore = changes.get();
         V fresh = lookup.get();
         answers.put(key, fresh);
+        if (changes.get() != changesBefore) {
+            answers.invalidate(key);
+        }
         return fresh;
     }
 
@@ -43,6 +54,7 @@ final class LookupCache<K, V> {
         try {
             change.run();
         } finally {
+            changes.incrementAndGet();
             answers.invalidate(key);
         }
     }
@@ -53,6 +65,7 @@ final class LookupCache<K, V> {
         try {
             change.run();
         } finally {
+            changes.incrementAndGet();
             answers.invalidateAll();
         }
     }

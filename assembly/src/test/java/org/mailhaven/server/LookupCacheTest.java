@@ -45,6 +45,18 @@ class LookupCacheTest {
     }
 
     @Test
+    void anAnswerReadWhileAChangeWasMadeIsNotKept() {
+        // The lookup reads "no", then the user is added before the answer is stored.
+        assertEquals(false, cache.get("alice", () -> {
+            lookups.incrementAndGet();
+            cache.changing("alice", () -> inDatabase = true);
+            return false;
+        }));
+        assertEquals(true, ask("alice"));
+        assertEquals(2, lookups.get());
+    }
+
+    @Test
     void aChangeOfAnyKindForgetsEveryAnswer() {
         ask("alice");
         ask("bob");
