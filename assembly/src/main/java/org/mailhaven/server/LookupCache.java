@@ -15,7 +15,7 @@ import com.google.common.cache.CacheBuilder;
  * shared database, by another server, goes unseen.
  */
 final class LookupCache<K, V> {
-    static final Duration EXPIRY = Duration.ofSeconds(10);
+    private static final Duration EXPIRY = Duration.ofSeconds(10);
 
     private final Cache<K, V> answers;
     /** Counts finished changes; see {@link #get}. */
@@ -50,23 +50,21 @@ final class LookupCache<K, V> {
      * failed half-way.
      */
     <E extends Exception> void changing(K key, Change<E> change) throws E {
-        answers.invalidate(key);
-        try {
-            change.run();
-        } finally {
-            changes.incrementAndGet();
-            answers.invalidate(key);
-        }
+        forgetting(() -> answers.invalidate(key), change);
     }
 
     /** As {@link #changing}, for a change that may alter any answer (aliases resolve through each other). */
     <E extends Exception> void changingAny(Change<E> change) throws E {
-        answers.invalidateAll();
+        forgetting(answers::invalidateAll, change);
+    }
+
+    private <E extends Exception> void forgetting(Runnable forget, Change<E> change) throws E {
+        forget.run();
         try {
             change.run();
         } finally {
             changes.incrementAndGet();
-            answers.invalidateAll();
+            forget.run();
         }
     }
 
