@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * aliases, catch-alls, {@code user+detail} subaddresses), so both always agree; an alias loop is
  * refused with {@code 550 5.4.6}. If the user, alias or domain storage fails, the client is asked
  * to retry ({@code 451 4.3.0}). Recipients in other domains are left to the relay policy.
+ * {@code postmaster@} a local domain is always accepted (RFC 5321 4.5.1).
  *
  * <p>Parameters: {@code subaddressSeparator} (default {@code +}, empty turns subaddressing off;
  * must match the mailet's), {@code maxDepth} (default 10).
@@ -50,10 +51,16 @@ public class LocalRecipientRcptHook implements RcptHook, ProtocolHandler {
             config.getInt("maxDepth", 10));
     }
 
+    static boolean isPostmaster(MailAddress rcpt) {
+        return rcpt.getLocalPart().equalsIgnoreCase("postmaster");
+    }
+
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
         try {
-            if (!resolver.isLocalDomain(rcpt.getDomain())) {
+            if (!resolver.isLocalDomain(rcpt.getDomain()) || isPostmaster(rcpt)) {
+                // Every server must accept mail for its postmaster (RFC 5321 4.5.1); the
+                // PostmasterRecipient mailet sends it to the administrator.
                 return HookResult.DECLINED;
             }
             AddressResolver.Resolution resolution = resolver.resolve(rcpt);

@@ -72,7 +72,9 @@ public class SpamCheckHook implements RcptHook, JamesMessageHook, ProtocolHandle
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
-        if (trusted(session)) {
+        if (trusted(session) || LocalRecipientRcptHook.isPostmaster(rcpt)) {
+            // Anyone may write to the postmaster, listed or not (RFC 5321 4.5.1): the message
+            // itself is still checked at the end of DATA.
             return HookResult.DECLINED;
         }
         SpamReport report = session.getAttachment(CONNECTION_REPORT, ProtocolSession.State.Connection).orElseGet(() -> {

@@ -6,11 +6,17 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+
+import javax.mail.internet.AddressException;
+
+import org.apache.james.core.MailAddress;
+import org.mailhaven.mailets.Parameters;
 
 /**
  * The administrator's settings from {@code conf/server.properties}, each overridable by an
@@ -53,6 +59,13 @@ public final class Settings {
         d.put("relay.networks", "");
         d.put("subaddress.separator", "+");
         d.put("dns.servers", "");
+        d.put("postmaster", "");
+        d.put("smtp.message.size.max", "50M");
+        d.put("smtp.timeout", "300s");
+        d.put("smtp.error.limit", "20");
+        d.put("smtp.junk.command.limit", "100");
+        d.put("smtp.connections.max", "500");
+        d.put("smtp.connections.per.client", "20");
         d.put("tls.keystore", "conf/tls/keystore.p12");
         d.put("tls.keystore.type", "PKCS12");
         d.put("tls.keystore.password.file", "conf/tls/keystore.password");
@@ -116,6 +129,23 @@ public final class Settings {
         requirePort("jmx.port");
         requireAddress("listen.address");
         requireAddress("jmx.address");
+        String postmaster = values.get("postmaster");
+        if (!postmaster.isEmpty()) {
+            try {
+                new MailAddress(postmaster);
+            } catch (AddressException e) {
+                throw invalid("postmaster", "is not a mail address like admin@example.com");
+            }
+        }
+        messageSizeKib();
+        Duration timeout = timeout();
+        if (timeout.toSeconds() < 1) {
+            throw invalid("smtp.timeout", "must be at least 1s");
+        }
+        for (String key : List.of("smtp.error.limit", "smtp.junk.command.limit", "smtp.connections.max",
+                "smtp.connections.per.client")) {
+            requireCount(key);
+        }
         String type = values.get("tls.keystore.type");
         if (!type.equalsIgnoreCase("PKCS12") && !type.equalsIgnoreCase("JKS")) {
             throw invalid("tls.keystore.type", "must be PKCS12 or JKS");
@@ -132,6 +162,44 @@ public final class Settings {
             // reported below
         }
         throw invalid(key, "is not a port number (1-65535)");
+    }
+
+    /** A whole number of at least 1, or 0 for no limit. */
+    private void requireCount(String key) throws SettingsException {
+        try {
+            if (Integer.parseInt(values.get(key)) >= 0) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(key, "is not a whole number (0 for no limit)");
+    }
+
+    /** smtp.message.size.max in KiB, as James' maxmessagesize takes it: "50M", "51200K", "0" (no limit). */
+    long messageSizeKib() throws SettingsException {
+        String text = values.get("smtp.message.size.max").toUpperCase(Locale.ROOT);
+        long unit = 1;
+        if (text.endsWith("K") || text.endsWith("M") || text.endsWith("G")) {
+            unit = text.endsWith("K") ? 1 : text.endsWith("M") ? 1024 : 1024 * 1024;
+            text = text.substring(0, text.length() - 1);
+        } else if (!text.equals("0")) {
+            throw invalid("smtp.message.size.max", "needs a unit: K, M or G (like 50M), or 0 for no limit");
+        }
+        try {
+            long size = Long.parseLong(text.strip()) * unit;
+            if (size >= 0 && size <= Integer.MAX_VALUE / 1024) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid("smtp.message.size.max", "is not a size like 50M");
+    }
+
+    Duration timeout() throws SettingsException {
+        return Parameters.parseDuration(values.get("smtp.timeout"))
+            .orElseThrow(() -> invalid("smtp.timeout", "is not a duration like 300s or 5m"));
     }
 
     private void requireBoolean(String key) throws SettingsException {
@@ -219,8 +287,30 @@ public final class Settings {
         System.setProperty("mailhaven.relay.networks", values.get("relay.networks"));
         System.setProperty("mailhaven.subaddress.separator", values.get("subaddress.separator"));
         System.setProperty("mailhaven.dns.servers", values.get("dns.servers"));
+        System.setProperty("mailhaven.postmaster", values.get("postmaster"));
+        // James' mailet context needs some address: its own default is postmaster@ the first domain.
+        System.setProperty("mailhaven.postmaster.address",
+            values.get("postmaster").isEmpty() ? "postmaster" : values.get("postmaster"));
+        publishSmtpLimits();
         System.setProperty("jmx.address", jmxAddress());
         System.setProperty("jmx.port", Integer.toString(jmxPort()));
+    }
+
+    /** For org.mailhaven.smtp (SmtpLimits) and the listeners of conf/smtpserver.xml. */
+    private void publishSmtpLimits() {
+        try {
+            long timeout = timeout().toSeconds();
+            System.setProperty("mailhaven.smtp.timeout.seconds", Long.toString(timeout));
+            // James' own timeout only as a backstop behind ours, which answers 421 first.
+            System.setProperty("mailhaven.smtp.timeout.backstop", Long.toString(timeout + 60));
+            System.setProperty("mailhaven.smtp.message.size.kib", Long.toString(messageSizeKib()));
+        } catch (SettingsException e) {
+            throw new IllegalStateException("settings were validated at load: " + e.getMessage(), e);
+        }
+        System.setProperty("mailhaven.smtp.error.limit", values.get("smtp.error.limit"));
+        System.setProperty("mailhaven.smtp.junk.command.limit", values.get("smtp.junk.command.limit"));
+        System.setProperty("mailhaven.smtp.connections.max", values.get("smtp.connections.max"));
+        System.setProperty("mailhaven.smtp.connections.per.client", values.get("smtp.connections.per.client"));
     }
 
     /** James' {@code <bind>} syntax: IPv6 literals go in brackets. */

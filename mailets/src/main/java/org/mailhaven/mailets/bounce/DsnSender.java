@@ -21,6 +21,7 @@ import org.apache.mailet.MailetContext;
 import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
 import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
+import org.mailhaven.mailets.message.VerbatimMail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +120,7 @@ public final class DsnSender {
         if (failed.isEmpty()) {
             return;
         }
-        Mail kept = mail.duplicate();
+        Mail kept = VerbatimMail.duplicate(mail);
         try {
             kept.setRecipients(failed.stream().map(RecipientReport::recipient).toList());
             kept.setErrorMessage(failed.get(0).status() + " " + failed.get(0).diagnosticCode());

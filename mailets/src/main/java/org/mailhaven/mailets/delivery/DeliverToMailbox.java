@@ -1,7 +1,9 @@
 package org.mailhaven.mailets.delivery;
 
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,7 @@ import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.exception.MailboxExistsException;
 import org.apache.james.mailbox.exception.OverQuotaException;
+import org.apache.james.mailbox.model.Content;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.user.api.UsersRepository;
@@ -37,6 +40,9 @@ import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
 import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
 import org.mailhaven.mailets.bounce.DsnSender;
 import org.mailhaven.mailets.delivery.DeliveryTargets.Target;
+import org.mailhaven.mailets.message.FieldText;
+import org.mailhaven.mailets.message.VerbatimMail;
+import org.mailhaven.mailets.message.VerbatimMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,7 +143,7 @@ public class DeliverToMailbox extends GenericMailet {
     private void deliver(Mail mail, MailAddress recipient)
             throws MailboxException, UsersRepositoryException, IOException, MessagingException {
         Username user = users.getUsername(recipient);
-        byte[] content = content(mail, recipient);
+        Content content = content(mail, recipient);
         MailboxSession session = mailboxes.createSystemSession(user);
         mailboxes.startProcessingRequest(session);
         try {
@@ -156,7 +162,7 @@ public class DeliverToMailbox extends GenericMailet {
      * counts: concurrent deliveries to a new user race to create its folders, and the database
      * may time out under load.
      */
-    private void append(MailboxPath path, Target target, byte[] content, MailboxSession session) throws MailboxException {
+    private void append(MailboxPath path, Target target, Content content, MailboxSession session) throws MailboxException {
         for (int attempt = 1; ; attempt++) {
             try {
                 mailbox(path, session).appendMessage(MessageManager.AppendCommand.builder()
@@ -196,20 +202,38 @@ public class DeliverToMailbox extends GenericMailet {
         return mailboxes.getMailbox(path, session);
     }
 
-    /** Return-Path and Delivered-To (RFC 5321 4.4, final delivery), then the message as received. */
-    private static byte[] content(Mail mail, MailAddress recipient) throws IOException, MessagingException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    /**
+     * Return-Path and Delivered-To (RFC 5321 4.4, final delivery), then the message as received,
+     * streamed from where the spool keeps it rather than copied into memory.
+     */
+    private static Content content(Mail mail, MailAddress recipient) throws MessagingException {
         String sender = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
-        StringBuilder headers = new StringBuilder("Return-Path: <").append(sender).append(">\r\n");
+        StringBuilder fields = new StringBuilder("Return-Path: <").append(FieldText.oneLine(sender)).append(">\r\n");
         for (PerRecipientHeaders.Header header : mail.getPerRecipientSpecificHeaders().getHeadersForRecipient(recipient)) {
             if (!header.getName().equalsIgnoreCase("Delivered-To")) {
-                headers.append(header.getName()).append(": ").append(header.getValue()).append("\r\n");
+                fields.append(FieldText.oneLine(header.getName())).append(": ")
+                    .append(FieldText.folded(header.getValue())).append("\r\n");
             }
         }
-        headers.append("Delivered-To: ").append(recipient.asString()).append("\r\n");
-        out.write(headers.toString().getBytes(StandardCharsets.UTF_8));
-        mail.getMessage().writeTo(out);
-        return out.toByteArray();
+        fields.append("Delivered-To: ").append(FieldText.oneLine(recipient.asString())).append("\r\n");
+        byte[] trace = fields.toString().getBytes(StandardCharsets.UTF_8);
+        VerbatimMessage message = VerbatimMail.of(mail);
+        long size = trace.length + message.getMessageSize();
+        return new Content() {
+            @Override
+            public InputStream getInputStream() throws IOException {
+                try {
+                    return new SequenceInputStream(new ByteArrayInputStream(trace), message.getMessageInputStream());
+                } catch (MessagingException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public long size() {
+                return size;
+            }
+        };
     }
 
     private void handleOverQuota(Mail mail, List<MailAddress> overQuota) throws MessagingException {
@@ -222,7 +246,7 @@ public class DeliverToMailbox extends GenericMailet {
             .map(Integer.class::cast)
             .orElse(0);
         if (retryOverQuota && attempts < maxRetries) {
-            Mail retry = mail.duplicate();
+            Mail retry = VerbatimMail.duplicate(mail);
             try {
                 retry.setRecipients(overQuota);
                 retry.setAttribute(new Attribute(QUOTA_RETRIES, AttributeValue.of(attempts + 1)));

@@ -13,11 +13,13 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.mailhaven.mailets.bounce.BounceToSender;
+import org.mailhaven.mailets.message.VerbatimMail;
 
 /**
  * Copies of a message sent elsewhere in the pipeline for some of its recipients: forwarded
  * copies to the relay, failed recipients to the bounce processor. The copy is independent of the
- * original (copy-on-write), so headers added to it do not reach the other recipients.
+ * original and as exact ({@link VerbatimMail#duplicate}), so a header added to it does not reach the
+ * other recipients.
  */
 public final class MailCopies {
 
@@ -32,11 +34,11 @@ public final class MailCopies {
     /** As above, with {@code adjust} applied to the copy before it is sent. */
     public static void send(MailetContext context, Mail mail, Collection<MailAddress> recipients, String processor,
                             String deliveredTo, Consumer<Mail> adjust) throws MessagingException {
-        Mail copy = mail.duplicate();
+        Mail copy = VerbatimMail.duplicate(mail);
         try {
             copy.setRecipients(List.copyOf(recipients));
             if (deliveredTo != null) {
-                copy.getMessage().addHeader("Delivered-To", deliveredTo);
+                VerbatimMail.of(copy).prepend("Delivered-To", deliveredTo);
             }
             adjust.accept(copy);
             context.sendMail(copy, processor);
@@ -52,7 +54,7 @@ public final class MailCopies {
      */
     public static void bounce(MailetContext context, Mail mail, MailAddress recipient, String status, String reason,
                               String bounceProcessor) throws MessagingException {
-        Mail copy = mail.duplicate();
+        Mail copy = VerbatimMail.duplicate(mail);
         try {
             copy.setRecipients(List.of(recipient));
             copy.setErrorMessage(status + " " + reason);

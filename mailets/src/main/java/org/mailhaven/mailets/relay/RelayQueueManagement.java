@@ -19,6 +19,7 @@ import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.bounce.DsnSender;
 import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
 import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
+import org.mailhaven.mailets.message.VerbatimMail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +95,7 @@ final class RelayQueueManagement implements RelayQueueMBean {
         Mail now = null;
         try {
             // A copy under a new name goes in first: removing by name would take it too otherwise.
-            now = mail.duplicate();
+            now = VerbatimMail.duplicate(mail);
             queue.enQueue(now);
             if (queue.remove(ManageableMailQueue.Type.Name, id) == 0) {
                 LOGGER.warn("Message {} ({}) was being tried while the administrator asked for a retry: it may be tried twice",

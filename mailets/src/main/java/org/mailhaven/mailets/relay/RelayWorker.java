@@ -20,6 +20,7 @@ import org.mailhaven.mailets.bounce.DsnSender;
 import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
 import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
 import org.mailhaven.mailets.relay.Routes.Route;
+import org.mailhaven.mailets.message.VerbatimMail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,7 +176,7 @@ final class RelayWorker {
         Duration wait = policy.schedule().after(attempts);
         boolean warnNow = !RelayState.delayWarned(mail) && policy.delayWarning()
             .map(after -> !Instant.now().isBefore(arrival.plus(after))).orElse(false);
-        Mail retry = mail.duplicate();
+        Mail retry = VerbatimMail.duplicate(mail);
         try {
             // The same name on every attempt: it is the id administrators see in ListQueue and act on.
             retry.setName(mail.getName());

@@ -2,14 +2,12 @@ package org.mailhaven.mailets.spam;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
 
 import org.apache.james.mailrepository.api.MailRepository;
@@ -20,6 +18,8 @@ import org.apache.mailet.base.GenericMailet;
 import org.mailhaven.mailets.Administration;
 import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.Parameters;
+import org.mailhaven.mailets.message.VerbatimMail;
+import org.mailhaven.mailets.message.VerbatimMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,82 +94,61 @@ public class SpamVerdict extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        MimeMessage message = mail.getMessage();
-        boolean changed = stripForeignHeaders(message);
+        VerbatimMessage message = VerbatimMail.of(mail);
+        stripForeignHeaders(message);
         Optional<SpamReport> found = SpamReport.of(mail);
-        if (found.isPresent()) {
-            SpamReport report = found.get();
-            writeHeaders(message, report);
-            changed = true;
-            Optional<String> refusal = report.refusal(rejectScore);
-            LOGGER.info("Spam check of {} from {} for {}: score {} tests={}{}", MessageIds.of(mail), mail.getRemoteAddr(),
-                mail.getRecipients(), SpamReport.format(report.score()), report.tests(),
-                report.unchecked().isEmpty() ? "" : " unchecked=" + report.unchecked().keySet());
-            if (refusal.isPresent()) {
-                message.saveChanges();
-                quarantine.store(mail);
-                LOGGER.warn("Message {} for {} kept in the quarantine ({}): {}", MessageIds.of(mail), mail.getRecipients(),
-                    mail.getName(), refusal.get());
-                mail.setState(Mail.GHOST);
-                return;
-            }
+        if (found.isEmpty()) {
+            return;
         }
-        if (changed) {
-            message.saveChanges();
+        SpamReport report = found.get();
+        message.prepend(fields(report));
+        Optional<String> refusal = report.refusal(rejectScore);
+        LOGGER.info("Spam check of {} from {} for {}: score {} tests={}{}", MessageIds.of(mail), mail.getRemoteAddr(),
+            mail.getRecipients(), SpamReport.format(report.score()), report.tests(),
+            report.unchecked().isEmpty() ? "" : " unchecked=" + report.unchecked().keySet());
+        if (refusal.isPresent()) {
+            quarantine.store(mail);
+            LOGGER.warn("Message {} for {} kept in the quarantine ({}): {}", MessageIds.of(mail), mail.getRecipients(),
+                mail.getName(), refusal.get());
+            mail.setState(Mail.GHOST);
         }
     }
 
-    private boolean stripForeignHeaders(MimeMessage message) throws MessagingException {
-        boolean changed = false;
+    /** Only our own verdict counts: the same fields from outside are taken out, nothing else changes. */
+    private void stripForeignHeaders(VerbatimMessage message) throws MessagingException {
         for (String name : OUR_HEADERS) {
-            if (message.getHeader(name) != null) {
-                message.removeHeader(name);
-                changed = true;
-            }
+            message.removeFields(name, any -> true);
         }
-        String[] results = message.getHeader("Authentication-Results");
-        if (results != null) {
-            List<String> others = new ArrayList<>();
-            for (String result : results) {
-                if (!result.strip().toLowerCase(Locale.ROOT).startsWith(authservId.toLowerCase(Locale.ROOT))) {
-                    others.add(result);
-                }
-            }
-            if (others.size() != results.length) {
-                message.removeHeader("Authentication-Results");
-                for (String other : others) {
-                    message.addHeader("Authentication-Results", other);
-                }
-                changed = true;
-            }
-        }
-        return changed;
+        // RFC 8601 2.2: the authserv-id is the first token of the field.
+        message.removeFields("Authentication-Results", value -> value.split("[;\\s]", 2)[0].equalsIgnoreCase(authservId));
     }
 
-    private void writeHeaders(MimeMessage message, SpamReport report) throws MessagingException {
+    private List<VerbatimMessage.Field> fields(SpamReport report) {
         double score = report.score();
         boolean spam = score >= requiredScore;
-        message.setHeader("X-Spam-Score", SpamReport.format(score));
-        setFolded(message, "X-Spam-Status", (spam ? "Yes" : "No") + ", score=" + SpamReport.format(score)
-            + " required=" + SpamReport.format(requiredScore) + " tests=" + (report.tests().isEmpty() ? "none" : report.tests()));
+        List<VerbatimMessage.Field> fields = new ArrayList<>();
+        fields.add(new VerbatimMessage.Field("X-Spam-Score", SpamReport.format(score)));
+        fields.add(folded("X-Spam-Status", (spam ? "Yes" : "No") + ", score=" + SpamReport.format(score)
+            + " required=" + SpamReport.format(requiredScore) + " tests=" + (report.tests().isEmpty() ? "none" : report.tests())));
         if (spam) {
-            message.setHeader("X-Spam-Flag", "YES");
+            fields.add(new VerbatimMessage.Field("X-Spam-Flag", "YES"));
         }
         Map<String, String> unchecked = report.unchecked();
         if (!unchecked.isEmpty()) {
-            setFolded(message, "X-Spam-Unchecked", unchecked.entrySet().stream()
-                .map(entry -> entry.getKey() + " (" + entry.getValue() + ")").collect(Collectors.joining(", ")));
+            fields.add(folded("X-Spam-Unchecked", unchecked.entrySet().stream()
+                .map(entry -> entry.getKey() + " (" + entry.getValue() + ")").collect(Collectors.joining(", "))));
         }
         List<String> parts = new ArrayList<>();
         report.authentication().forEach(result -> parts.add(result.asHeaderPart()));
         AUTHENTICATION_METHODS.stream().filter(unchecked::containsKey).forEach(method -> parts.add(method + "=temperror"));
-        message.addHeader("Authentication-Results", authservId + ";"
-            + (parts.isEmpty() ? " none" : "\r\n\t" + String.join(";\r\n\t", parts)));
+        fields.add(new VerbatimMessage.Field("Authentication-Results", authservId + ";"
+            + (parts.isEmpty() ? " none" : "\r\n\t" + String.join(";\r\n\t", parts))));
+        return fields;
     }
 
     /** Long values are folded (RFC 5322 2.2.3) so that no header line grows beyond what servers accept. */
-    private static void setFolded(MimeMessage message, String name, String value) throws MessagingException {
-        message.setHeader(name, MimeUtility.fold(name.length() + 2, value));
+    private static VerbatimMessage.Field folded(String name, String value) {
+        return new VerbatimMessage.Field(name, MimeUtility.fold(name.length() + 2, value));
     }
 
     @Override
