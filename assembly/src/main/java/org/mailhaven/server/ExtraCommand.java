@@ -9,6 +9,7 @@ import org.apache.james.cli.probe.impl.JmxConnection;
 import org.apache.james.domainlist.api.DomainListManagementMBean;
 import org.apache.james.rrt.api.RecipientRewriteTableManagementMBean;
 import org.mailhaven.mailets.archive.ArchiveMBean;
+import org.mailhaven.mailets.error.ErrorRepositoryMBean;
 import org.mailhaven.mailets.relay.RelayQueueMBean;
 import org.mailhaven.mailets.spam.QuarantineMBean;
 
@@ -91,6 +92,57 @@ enum ExtraCommand {
         @Override
         String run(JmxConnection jmx, List<String> args) throws Exception {
             return quarantined(quarantine(jmx).delete(args.get(0)), args.get(0), "deleted");
+        }
+    },
+    /** Mail an unexpected failure stopped, kept in var/mail/error/. */
+    LIST_ERRORS("ListErrors") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            return table(errors(jmx).list(), "No message waits in var/mail/error/.",
+                "KEY", "KEPT SINCE", "SENDER", "RECIPIENTS", "RETRIES", "REASON");
+        }
+    },
+    SHOW_ERROR("ShowError", "key") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            String shown = errors(jmx).show(args.get(0));
+            if (shown.isEmpty()) {
+                throw notKept(args.get(0));
+            }
+            return shown;
+        }
+    },
+    /** Through the whole pipeline again, e.g. once the postmaster is set or a full disk has room. */
+    RETRY_ERROR("RetryError", "key|all") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            if (args.get(0).equalsIgnoreCase("all")) {
+                long count = errors(jmx).retryAll();
+                return count + (count == 1 ? " message" : " messages") + " sent through the pipeline again.";
+            }
+            if (errors(jmx).retry(args.get(0)) == 0) {
+                throw notKept(args.get(0));
+            }
+            return "1 message sent through the pipeline again (bin/james-cli ListErrors shows it if it fails again).";
+        }
+    },
+    DELETE_ERROR("DeleteError", "key") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            if (errors(jmx).delete(args.get(0)) == 0) {
+                throw notKept(args.get(0));
+            }
+            return "1 message deleted.";
+        }
+    },
+    /** Gives up: the sender gets a delivery status notification (RFC 3464) with the reason. */
+    BOUNCE_ERROR("BounceError", "key") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            if (errors(jmx).bounce(args.get(0)) == 0) {
+                throw notKept(args.get(0));
+            }
+            return "1 message bounced to its sender.";
         }
     },
     /** Archive entries matching key=value words (from, to, since, until, subject, message-id). */
@@ -176,6 +228,14 @@ enum ExtraCommand {
 
     private static ArchiveMBean archive(JmxConnection jmx) throws Exception {
         return jmx.retrieveBean(ArchiveMBean.class, ARCHIVE);
+    }
+
+    private static ErrorRepositoryMBean errors(JmxConnection jmx) throws Exception {
+        return jmx.retrieveBean(ErrorRepositoryMBean.class, ErrorRepositoryMBean.NAME);
+    }
+
+    private static IllegalArgumentException notKept(String key) {
+        return new IllegalArgumentException("no message " + key + " is kept in var/mail/error/ (bin/james-cli ListErrors)");
     }
 
     private static QuarantineMBean quarantine(JmxConnection jmx) throws Exception {

@@ -1,7 +1,7 @@
 package org.mailhaven.mailets.archive;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -15,18 +15,22 @@ import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhaven.mailets.Administration;
 import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.Parameters;
 import org.mailhaven.mailets.Reception;
+import org.mailhaven.mailets.message.VerbatimMail;
+import org.mailhaven.mailets.message.VerbatimMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +66,8 @@ import org.slf4j.LoggerFactory;
  */
 public class Archive extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(Archive.class);
+    /** The id of the mail's archive entry, once it has one. */
+    static final AttributeName ARCHIVED = AttributeName.of("org.mailhaven.archive.id");
 
     private final FileSystem fileSystem;
     private final DomainList domains;
@@ -99,25 +105,27 @@ public class Archive extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        if (mail.getAttribute(ARCHIVED).isPresent()) {
+            // Retried from var/mail/error/ or split off an archived mail: kept already.
+            return;
+        }
         Optional<Reception> reception = Reception.of(mail);
         Instant accepted = reception.map(Reception::accepted).orElseGet(Instant::now);
         String id = ArchiveStore.id(accepted, mail.getName());
         if (store.contains(id)) {
             LOGGER.info("Message {} already archived as {}", MessageIds.of(mail), id);
+            mail.setAttribute(new Attribute(ARCHIVED, AttributeValue.of(id)));
             return;
         }
-        MimeMessage message = mail.getMessage();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            message.writeTo(out);
-            byte[] bytes = out.toByteArray();
+        VerbatimMessage message = VerbatimMail.of(mail);
+        try (InputStream bytes = message.getMessageInputStream()) {
             String subject = Optional.ofNullable(message.getSubject()).orElse("");
             List<String> recipients = mail.getRecipients().stream().map(MailAddress::asString).toList();
-            ArchiveEntry entry = new ArchiveEntry(id, accepted, direction(mail, reception), mail.getMaybeSender().asString(""),
-                recipients, Optional.ofNullable(mail.getRemoteAddr()).orElse(""), reception.map(Reception::helo).orElse(""),
-                reception.flatMap(Reception::user).orElse(""), Optional.ofNullable(message.getMessageID()).orElse(""),
-                subject, bytes.length, Hashes.sha256(bytes));
-            store.write(entry, bytes);
+            ArchiveEntry entry = store.write(new ArchiveEntry(id, accepted, direction(mail, reception),
+                mail.getMaybeSender().asString(""), recipients, Optional.ofNullable(mail.getRemoteAddr()).orElse(""),
+                reception.map(Reception::helo).orElse(""), reception.flatMap(Reception::user).orElse(""),
+                Optional.ofNullable(message.getMessageID()).orElse(""), subject, 0, ""), bytes);
+            mail.setAttribute(new Attribute(ARCHIVED, AttributeValue.of(id)));
             LOGGER.info("Message {} from {} to {} archived as {} ({}, {} bytes)", MessageIds.of(mail),
                 entry.mailFrom(), recipients, id, entry.direction(), entry.size());
         } catch (IOException | RuntimeException e) {

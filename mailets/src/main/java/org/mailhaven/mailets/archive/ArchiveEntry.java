@@ -14,4 +14,10 @@ import java.util.List;
 public record ArchiveEntry(String id, Instant accepted, String direction, String mailFrom, List<String> recipients,
                            String remoteIp, String helo, String user, String messageId, String subject, long size,
                            String sha256) {
+
+    /** The same entry for these message bytes. */
+    ArchiveEntry withContent(long newSize, String newSha256) {
+        return new ArchiveEntry(id, accepted, direction, mailFrom, recipients, remoteIp, helo, user, messageId, subject,
+            newSize, newSha256);
+    }
 }

@@ -1,20 +1,26 @@
 package org.mailhaven.mailets.archive;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -62,18 +68,37 @@ public final class ArchiveStore {
 
     /** Stores an entry; an entry with the same id is left as it is (the same message again). */
     public void write(ArchiveEntry entry, byte[] message) throws IOException {
+        write(entry, new ByteArrayInputStream(message));
+    }
+
+    /**
+     * Stores an entry with the bytes of {@code message}, streamed to disk; the entry's size and
+     * SHA-256 are those of the bytes written. Returns the entry as recorded; an entry with the same
+     * id is left as it is (the same message again).
+     */
+    public ArchiveEntry write(ArchiveEntry entry, InputStream message) throws IOException {
         Path target = folder(entry.id());
         if (Files.isDirectory(target)) {
-            return;
+            return entry;
         }
         Path temporary = target.resolveSibling("." + entry.id() + ".tmp");
         deleteFolder(temporary);
         Files.createDirectories(temporary);
-        writeSynced(temporary.resolve(MESSAGE), message);
-        writeSynced(temporary.resolve(ENVELOPE), JSON.writeValueAsBytes(entry));
+        MessageDigest sha256 = Hashes.sha256();
+        long size;
+        try (FileChannel channel = FileChannel.open(temporary.resolve(MESSAGE), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE);
+             OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), sha256)) {
+            size = message.transferTo(out);
+            out.flush();
+            channel.force(true);
+        }
+        ArchiveEntry recorded = entry.withContent(size, HexFormat.of().formatHex(sha256.digest()));
+        writeSynced(temporary.resolve(ENVELOPE), JSON.writeValueAsBytes(recorded));
         force(temporary);
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
         force(target.getParent());
+        return recorded;
     }
 
     public Optional<ArchiveEntry> entry(String id) throws IOException {

@@ -41,6 +41,7 @@ import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
 import org.mailhaven.mailets.bounce.DsnSender;
 import org.mailhaven.mailets.delivery.DeliveryTargets.Target;
 import org.mailhaven.mailets.message.FieldText;
+import org.mailhaven.mailets.message.MemoryBudget;
 import org.mailhaven.mailets.message.VerbatimMail;
 import org.mailhaven.mailets.message.VerbatimMessage;
 import org.slf4j.Logger;
@@ -158,19 +159,23 @@ public class DeliverToMailbox extends GenericMailet {
     }
 
     /**
-     * Stores one copy. A storage error other than the quota is retried a few times before it
-     * counts: concurrent deliveries to a new user race to create its folders, and the database
-     * may time out under load.
+     * Stores one copy, within the {@link MemoryBudget#STORE} (the store holds the whole message in
+     * memory). A storage error other than the quota is retried a few times before it counts:
+     * concurrent deliveries to a new user race to create its folders, and the database may time
+     * out under load.
      */
     private void append(MailboxPath path, Target target, Content content, MailboxSession session) throws MailboxException {
         for (int attempt = 1; ; attempt++) {
-            try {
+            try (MemoryBudget.Permit memory = MemoryBudget.STORE.reserve(content.size())) {
                 mailbox(path, session).appendMessage(MessageManager.AppendCommand.builder()
                     .recent()
                     .delivery()
                     .withFlags(target.asFlags())
                     .build(content), session);
                 return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MailboxException("interrupted while waiting for memory to store the message", e);
             } catch (OverQuotaException e) {
                 throw e;
             } catch (MailboxException e) {

@@ -16,11 +16,11 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
 import org.mailhaven.mailets.MessageIds;
-import org.mailhaven.mailets.bounce.DsnSender;
 import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
 import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
-import org.mailhaven.mailets.relay.Routes.Route;
+import org.mailhaven.mailets.bounce.DsnSender;
 import org.mailhaven.mailets.message.VerbatimMail;
+import org.mailhaven.mailets.relay.Routes.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package org.mailhaven.mailets.spam;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UnsupportedEncodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,8 +12,6 @@ import java.util.regex.PatternSyntaxException;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import javax.mail.Multipart;
-import javax.mail.Part;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
 
@@ -90,10 +88,12 @@ public class ContentRules extends SpamCheckMailet {
             }
             MimeMessage message = evidence.message().get();
             try {
-                StringBuilder text = new StringBuilder();
-                collectText(message, text);
+                String text;
+                try (InputStream bytes = MessageBytes.stream(message)) {
+                    text = BodyText.of(bytes, TEXT_LIMIT);
+                }
                 List<Hit> hits = new ArrayList<>();
-                if (text.indexOf(GTUBE) >= 0) {
+                if (text.contains(GTUBE)) {
                     hits.add(new Hit("GTUBE", 1000, "the message contains the GTUBE spam test string"));
                 }
                 for (Rule rule : rules) {
@@ -125,30 +125,6 @@ public class ContentRules extends SpamCheckMailet {
                 }
             }
             return values;
-        }
-
-        /** The decoded text of every text part (attachments that are not text are skipped). */
-        private static void collectText(Part part, StringBuilder text) throws MessagingException, IOException {
-            if (text.length() >= TEXT_LIMIT) {
-                return;
-            }
-            if (part.isMimeType("multipart/*")) {
-                Multipart multipart = (Multipart) part.getContent();
-                for (int i = 0; i < multipart.getCount(); i++) {
-                    collectText(multipart.getBodyPart(i), text);
-                }
-            } else if (part.isMimeType("text/*")) {
-                Object content;
-                try {
-                    content = part.getContent();
-                } catch (IOException e) {
-                    // An unknown charset: read the bytes as Latin-1 rather than skip the part.
-                    content = new String(part.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-                }
-                if (content instanceof String string) {
-                    text.append(string, 0, Math.min(string.length(), TEXT_LIMIT - text.length())).append('\n');
-                }
-            }
         }
     }
 }

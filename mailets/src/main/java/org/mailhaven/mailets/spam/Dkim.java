@@ -1,7 +1,7 @@
 package org.mailhaven.mailets.spam;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -59,10 +59,9 @@ public class Dkim extends SpamCheckMailet {
                 // Most mail: no need to parse the whole message to learn that.
                 return new CheckResult(List.of(), List.of(new AuthResult("dkim", "none", "", "")), Optional.empty());
             }
-            byte[] bytes = MessageBytes.of(evidence.message().get());
             List<SignatureRecord> verified;
-            try {
-                verified = new DKIMVerifier(this::keys).verify(new ByteArrayInputStream(bytes));
+            try (InputStream bytes = MessageBytes.stream(evidence.message().get())) {
+                verified = new DKIMVerifier(this::keys).verify(bytes);
             } catch (TempFailException e) {
                 throw new IOException("DKIM key lookup failed: " + e.getMessage(), e);
             } catch (FailException e) {
