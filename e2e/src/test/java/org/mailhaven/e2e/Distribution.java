@@ -37,6 +37,7 @@ final class Distribution {
 
     final Path home;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, String> settings = new LinkedHashMap<>();
     private String dnsServers;
 
     private Distribution(Path home) {
@@ -110,7 +111,16 @@ final class Distribution {
         env.put("MAILHAVEN_HOSTNAME", "mail.e2e.test");
         ports.forEach((listener, port) -> env.put("MAILHAVEN_" + listener.toUpperCase() + "_PORT", Integer.toString(port)));
         env.put("MAILHAVEN_DNS_SERVERS", dnsServers);
+        settings.forEach((key, value) -> env.put("MAILHAVEN_" + key.toUpperCase().replace('.', '_'), value));
         return env;
+    }
+
+    /**
+     * Sets a setting of conf/server.properties for the next start, the documented way (its
+     * MAILHAVEN_ environment variable), e.g. {@code setting("smtp.timeout", "3s")}.
+     */
+    void setting(String key, String value) {
+        settings.put(key, value);
     }
 
     /**

@@ -1,12 +1,15 @@
 package org.mailhaven.e2e;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Standard parsers outside Java, to check that what the server writes is read as intended. */
 final class Python {
@@ -140,7 +143,7 @@ final class Python {
         }
     }
 
-    private static String json(List<String> values) {
+    static String json(List<String> values) {
         StringBuilder list = new StringBuilder("[");
         for (String value : values) {
             list.append(list.length() > 1 ? ", " : "").append(json(value));
@@ -148,7 +151,7 @@ final class Python {
         return list.append("]").toString();
     }
 
-    private static String json(String value) {
+    static String json(String value) {
         StringBuilder quoted = new StringBuilder("\"");
         for (char c : value.toCharArray()) {
             if (c == '"' || c == '\\') {
@@ -168,6 +171,57 @@ final class Python {
      */
     static String parseReport(String message) throws IOException, InterruptedException {
         return run(REPORT_READER, message);
+    }
+
+    /**
+     * Sends the message files to the server and reads them back ({@code python/corpus_roundtrip.py}):
+     * {@code job} names the ports, sender, recipient and reader; the result says how many were
+     * accepted, delivered and stored byte for byte after our trace fields.
+     */
+    static CorpusResult corpusRoundTrip(String job) throws IOException, InterruptedException {
+        Path script = Files.createTempFile("corpus", ".py");
+        Path input = Files.createTempFile("corpus-job", ".json");
+        Path output = Files.createTempFile("corpus-result", ".json");
+        try (InputStream resource = Python.class.getResourceAsStream("/python/corpus_roundtrip.py")) {
+            Files.write(script, resource.readAllBytes());
+            Files.writeString(input, job, StandardCharsets.UTF_8);
+            Process python = new ProcessBuilder(PYTHON, script.toString(), input.toString(), output.toString())
+                .redirectErrorStream(true).start();
+            if (!python.waitFor(600, TimeUnit.SECONDS)) {
+                python.destroyForcibly();
+                throw new IOException("corpus_roundtrip.py did not finish within 10 minutes");
+            }
+            String printed = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (python.exitValue() != 0) {
+                throw new IOException("corpus_roundtrip.py failed: " + printed);
+            }
+            return CorpusResult.parse(Files.readString(output, StandardCharsets.UTF_8));
+        } finally {
+            Files.delete(script);
+            Files.delete(input);
+            Files.delete(output);
+        }
+    }
+
+    /** What corpus_roundtrip.py found; the JSON it writes is flat enough to read with patterns. */
+    record CorpusResult(int sent, int accepted, int distinct, int delivered, int identical, String refused,
+                        String differ, int archiveIdentical, String archiveDiffer, String json) {
+        static CorpusResult parse(String json) {
+            return new CorpusResult(number(json, "sent"), number(json, "accepted"), number(json, "distinct"),
+                number(json, "delivered"), number(json, "identical"), list(json, "refused"), list(json, "differ"),
+                number(json, "archive_identical"), list(json, "archive_differ"), json);
+        }
+
+        private static int number(String json, String key) {
+            Matcher found = Pattern.compile("\"" + key + "\": (\\d+)").matcher(json);
+            return found.find() ? Integer.parseInt(found.group(1)) : -1;
+        }
+
+        private static String list(String json, String key) {
+            Matcher found = Pattern.compile("\"" + key + "\": \\[([^\\]]*)\\]",
+                Pattern.DOTALL).matcher(json);
+            return found.find() ? found.group(1).replaceAll("\\s+", " ").strip() : "";
+        }
     }
 
     /** Runs a Python script with a file holding {@code input} as its argument; returns its output. */

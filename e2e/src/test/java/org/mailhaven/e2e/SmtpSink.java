@@ -1,8 +1,9 @@
 package org.mailhaven.e2e;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -38,9 +40,10 @@ final class SmtpSink implements AutoCloseable {
      * @param rcptLines the RCPT TO commands as sent, with their parameters
      * @param tls whether the transaction ran over TLS (after STARTTLS)
      * @param authenticatedAs the user the client authenticated as, if it did
+     * @param bytes the message exactly as received (after the transparency dots are removed)
      */
     record Received(String mailFrom, String mailParameters, List<String> rcptTo, List<String> rcptLines, String data,
-                    boolean tls, Optional<String> authenticatedAs) {
+                    boolean tls, Optional<String> authenticatedAs, byte[] bytes) {
     }
 
     /** Accepts every recipient. */
@@ -127,7 +130,7 @@ final class SmtpSink implements AutoCloseable {
 
     private void converse(Socket plain) throws IOException {
         Socket socket = plain;
-        BufferedReader in = reader(socket);
+        Lines in = new Lines(socket);
         OutputStream out = socket.getOutputStream();
         if (greeting != null) {
             reply(out, greeting);
@@ -155,7 +158,7 @@ final class SmtpSink implements AutoCloseable {
                 ssl.setUseClientMode(false);
                 ssl.startHandshake();
                 socket = ssl;
-                in = reader(socket);
+                in = new Lines(socket);
                 out = socket.getOutputStream();
                 secure = true;
             } else if (upper.startsWith("AUTH PLAIN") && credentials != null) {
@@ -191,12 +194,14 @@ final class SmtpSink implements AutoCloseable {
                 reply(out, "554 5.5.1 No valid recipients");
             } else if (upper.equals("DATA")) {
                 reply(out, "354 go ahead");
-                StringBuilder data = new StringBuilder();
-                while ((line = in.readLine()) != null && !line.equals(".")) {
-                    data.append(line.startsWith("..") ? line.substring(1) : line).append("\r\n");
+                ByteArrayOutputStream data = new ByteArrayOutputStream();
+                byte[] raw;
+                while ((raw = in.readRaw()) != null && !Arrays.equals(raw, END_OF_DATA)) {
+                    data.write(raw, raw.length > 1 && raw[0] == '.' && raw[1] == '.' ? 1 : 0,
+                        raw.length > 1 && raw[0] == '.' && raw[1] == '.' ? raw.length - 1 : raw.length);
                 }
-                received.add(new Received(from, mailParameters, List.copyOf(to), List.copyOf(rcptLines), data.toString(),
-                    secure, user));
+                received.add(new Received(from, mailParameters, List.copyOf(to), List.copyOf(rcptLines),
+                    data.toString(StandardCharsets.UTF_8), secure, user, data.toByteArray()));
                 reply(out, "250 2.0.0 queued");
             } else if (upper.equals("QUIT")) {
                 reply(out, "221 2.0.0 bye");
@@ -234,8 +239,37 @@ final class SmtpSink implements AutoCloseable {
             : new String[] {argument.substring(0, end + 1), argument.substring(end + 1).trim()};
     }
 
-    private static BufferedReader reader(Socket socket) throws IOException {
-        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    private static final byte[] END_OF_DATA = {'.', '\r', '\n'};
+
+    /** Lines as the client sends them: commands as text, message lines as bytes, ending at LF only. */
+    private static final class Lines {
+        private final InputStream in;
+
+        Lines(Socket socket) throws IOException {
+            in = new BufferedInputStream(socket.getInputStream());
+        }
+
+        /** The next line with its line end, null at the end of the stream. */
+        byte[] readRaw() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) >= 0) {
+                line.write(b);
+                if (b == '\n') {
+                    break;
+                }
+            }
+            return line.size() == 0 ? null : line.toByteArray();
+        }
+
+        /** The next line without its line end, as UTF-8 text. */
+        String readLine() throws IOException {
+            byte[] raw = readRaw();
+            if (raw == null) {
+                return null;
+            }
+            return new String(raw, StandardCharsets.UTF_8).replaceAll("\r?\n$", "");
+        }
     }
 
     private static void reply(OutputStream out, String text) throws IOException {
