@@ -99,7 +99,7 @@ enum ExtraCommand {
         @Override
         String run(JmxConnection jmx, List<String> args) throws Exception {
             return table(errors(jmx).list(), "No message waits in var/mail/error/.",
-                "KEY", "KEPT SINCE", "SENDER", "RECIPIENTS", "RETRIES", "REASON");
+                "KEY", "KEPT SINCE", "SENDER", "RECIPIENTS", "SUBJECT", "RETRIES", "REASON");
         }
     },
     SHOW_ERROR("ShowError", "key") {

@@ -9,7 +9,7 @@ import java.util.List;
 public interface ErrorRepositoryMBean {
     String NAME = "org.mailhaven:type=errors";
 
-    /** One line per kept message: key, date, sender, recipients, retries, reason (tab-separated). */
+    /** One line per kept message: key, date, sender, recipients, subject, retries, reason (tab-separated). */
     List<String> list();
 
     /** Envelope, full reason and the header section of the kept message; empty if there is none. */

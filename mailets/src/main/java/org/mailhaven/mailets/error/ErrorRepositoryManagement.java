@@ -68,8 +68,10 @@ final class ErrorRepositoryManagement implements ErrorRepositoryMBean {
                     continue;
                 }
                 try {
+                    String subject = Optional.ofNullable(mail.getMessage().getSubject()).orElse("");
                     rows.add(String.join("\t", mail.getName(), String.valueOf(mail.getLastUpdated().toInstant()),
-                        mail.getMaybeSender().asString(), recipients(mail), Integer.toString(retries(mail)), reason(mail)));
+                        mail.getMaybeSender().asString(), recipients(mail), FieldText.oneLine(subject).replace('\t', ' '),
+                        Integer.toString(retries(mail)), reason(mail)));
                 } finally {
                     LifecycleUtil.dispose(mail);
                 }
@@ -103,13 +105,14 @@ final class ErrorRepositoryManagement implements ErrorRepositoryMBean {
     @Override
     public long retry(String key) {
         return withMail(key, mail -> {
+            String id = MessageIds.of(mail);
             mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(retries(mail) + 1)));
             mail.setErrorMessage(null);
             // Sent on before it leaves the repository: a crash in between duplicates, never loses.
             context.sendMail(mail, retryProcessor);
             repository.remove(new MailKey(key));
             LOGGER.info("Message {} ({}) for {}: retried through the {} processor at the administrator's request",
-                MessageIds.of(mail), key, mail.getRecipients(), retryProcessor);
+                id, key, mail.getRecipients(), retryProcessor);
             return 1L;
         }).orElse(0L);
     }
@@ -132,9 +135,10 @@ final class ErrorRepositoryManagement implements ErrorRepositoryMBean {
     @Override
     public long delete(String key) {
         return withMail(key, mail -> {
+            String id = MessageIds.of(mail);
             repository.remove(new MailKey(key));
-            LOGGER.warn("Message {} ({}) for {} deleted from the error repository by the administrator", MessageIds.of(mail),
-                key, mail.getRecipients());
+            LOGGER.warn("Message {} ({}) for {} deleted from the error repository by the administrator", id, key,
+                mail.getRecipients());
             return 1L;
         }).orElse(0L);
     }
@@ -148,9 +152,10 @@ final class ErrorRepositoryManagement implements ErrorRepositoryMBean {
                     "X-Mailhaven; could not be processed: " + reason(mail), Optional.empty()));
             }
             // The report first, then the removal: a failure in between leaves the message kept, not lost.
+            String id = MessageIds.of(mail);
             reports.report(mail, DsnSender.arrival(mail), failed);
             repository.remove(new MailKey(key));
-            LOGGER.info("Message {} ({}) for {}: bounced to {} at the administrator's request", MessageIds.of(mail), key,
+            LOGGER.info("Message {} ({}) for {}: bounced to {} at the administrator's request", id, key,
                 mail.getRecipients(), mail.getMaybeSender().asString());
             return 1L;
         }).orElse(0L);

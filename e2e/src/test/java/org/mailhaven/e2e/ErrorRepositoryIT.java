@@ -1,0 +1,132 @@
+package org.mailhaven.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Nothing parks silently: mail that could not go its way (here: for the postmaster, while no
+ * postmaster address is set) is kept in var/mail/error/, logged at ERROR, counted by
+ * bin/james status, and handled with bin/james-cli: listed, shown, retried (after the setting
+ * is fixed it is delivered), bounced to its sender with a delivery status notification, deleted.
+ */
+class ErrorRepositoryIT {
+    private static final String PASSWORD = "errors-Secret-9";
+    private static final Duration DELIVERY = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final Distributions DISTRIBUTIONS = new Distributions();
+
+    private static Distribution server;
+    private static MailClients clients;
+    private static SmtpSink remote;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = DISTRIBUTIONS.unpack("error-repository");
+        clients = new MailClients(server);
+        remote = new SmtpSink();
+        server.relayThrough(remote.port());
+        assertEquals(0, server.james("start").exitCode);
+        cli("AddDomain", "corp.test");
+        cli("AddUser", "admin@corp.test", PASSWORD);
+    }
+
+    @AfterAll
+    static void closeRemote() throws Exception {
+        remote.close();
+    }
+
+    private static String cli(String... args) throws Exception {
+        Distribution.Result result = server.cli(args);
+        assertEquals(0, result.exitCode, result::toString);
+        return result.stdout;
+    }
+
+    private static void toPostmaster(String id) throws Exception {
+        clients.sendUnauthenticated("smtp", "someone@remote.test",
+            MailClients.message("someone@remote.test", "postmaster@corp.test", id, "<" + id + "@remote.test>"),
+            "postmaster@corp.test");
+    }
+
+    /** The key (first column) of the kept message whose line contains {@code text}, waiting for it. */
+    private static String keyOf(String text) throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Optional<String> line = cli("ListErrors").lines().filter(row -> row.contains(text)).findFirst();
+            if (line.isPresent()) {
+                return line.get().split("\t")[0];
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("nothing kept for " + text + ": " + cli("ListErrors"));
+    }
+
+    @Test
+    void keptMailIsVisibleAndHandledFromTheCli() throws Exception {
+        for (String id : List.of("first", "second", "third")) {
+            toPostmaster(id);
+        }
+        String first = keyOf("No postmaster address is set");
+        assertTrue(server.log().contains("ERROR"), "an ERROR line for the kept mail");
+        String log = server.log();
+        assertTrue(log.lines().anyMatch(line -> line.contains("ERROR") && line.contains("postmaster@corp.test")
+            && line.contains("kept in")), log);
+        for (int attempt = 0; attempt < 50 && cli("ListErrors").lines().count() < 4; attempt++) {
+            Thread.sleep(200);
+        }
+        String list = cli("ListErrors");
+        assertEquals(4, list.lines().count(), list);
+        assertTrue(list.startsWith("KEY\tKEPT SINCE\tSENDER\tRECIPIENTS\tSUBJECT\tRETRIES\tREASON"), list);
+
+        Distribution.Result status = server.james("status");
+        assertTrue(status.stdout.contains("3 message(s) wait in var/mail/error/"), status::toString);
+
+        String shown = cli("ShowError", first);
+        assertTrue(shown.contains("Recipients: postmaster@corp.test"), shown);
+        assertTrue(shown.contains("No postmaster address is set"), shown);
+        assertTrue(shown.contains("Message-ID: <"), shown);
+
+        // A retry that fails the same way comes back, one retry more.
+        assertTrue(cli("RetryError", first).contains("1 message"));
+        keyOf("\t1\tNo postmaster address is set");
+
+        // Given up: the sender is told (RFC 3464), the message is no longer kept.
+        String second = keyOf("second");
+        assertTrue(cli("BounceError", second).contains("bounced"));
+        SmtpSink.Received report = remote.await(received -> received.rcptTo().contains("<someone@remote.test>"),
+            DELIVERY);
+        assertTrue(report.data().contains("Status: 5.3.0"), report.data());
+        assertTrue(report.data().contains("Action: failed"), report.data());
+
+        String third = keyOf("third");
+        assertTrue(cli("DeleteError", third).contains("deleted"));
+        assertEquals(1, cli("ListErrors").lines().count() - 1, cli("ListErrors"));
+
+        // With the setting fixed, the kept message is delivered.
+        assertEquals(0, server.james("stop").exitCode);
+        server.setting("postmaster", "admin@corp.test");
+        assertEquals(0, server.james("start").exitCode);
+        assertTrue(cli("RetryError", "all").contains("1 message"));
+        String delivered = new String(clients.fetch("imap", "admin@corp.test", PASSWORD, "<first@remote.test>", DELIVERY),
+            StandardCharsets.US_ASCII);
+        assertTrue(delivered.contains("Delivered-To: admin@corp.test"), delivered);
+        assertEquals("No message waits in var/mail/error/.", cli("ListErrors").strip());
+        assertTrue(!server.james("status").stdout.contains("wait in var/mail/error"));
+    }
+
+    @Test
+    void unknownKeysAreRefusedWithTheReason() throws Exception {
+        Distribution.Result result = server.cli("ShowError", "no-such-key");
+        assertEquals(1, result.exitCode, result::toString);
+        assertTrue(result.stderr.contains("no message no-such-key is kept in var/mail/error/"), result::toString);
+    }
+}
