@@ -42,13 +42,14 @@ def field_starts(message):
             position = message.find(b"\r\n", position) + 2
 
 
-def original(stored, sent):
-    """The sent file whose bytes the stored message ends with, after trace fields only; or None."""
+def original(stored, sent, added=()):
+    """The sent file whose bytes the stored message ends with, after trace fields (and the
+    fields named in added) only; or None."""
     for offset, name in field_starts(stored):
         digest = hashlib.sha256(stored[offset:]).hexdigest()
         if digest in sent:
             return sent[digest]
-        if name not in TRACE:
+        if name not in TRACE and name not in added:
             return None
     return None
 
@@ -96,14 +97,16 @@ def main():
         imap.logout()
     except (imaplib.IMAP4.abort, OSError):
         pass
-    identical = {original(message, sent) for message in stored} - {None}
+    # On submission the server adds Message-ID and Date when the user's message lacks them.
+    added = {name.lower().encode() for name in job.get("added", [])}
+    identical = {original(message, sent, added) for message in stored} - {None}
     # Some files of the corpora are the same message: "distinct" counts different contents.
     result = {"sent": len(job["files"]), "accepted": accepted, "refused": refused, "distinct": len(sent),
               "delivered": len(stored), "identical": len(identical), "differ": sorted(set(sent.values()) - identical)}
     if job.get("archive"):
         archived = [open(path, "rb").read() for path in glob.glob(os.path.join(job["archive"], "**", "message.eml"),
                                                                   recursive=True)]
-        same = {original(message, sent) for message in archived} - {None}
+        same = {original(message, sent, added) for message in archived} - {None}
         result["archive_identical"] = len(same)
         result["archive_differ"] = sorted(set(sent.values()) - same)
     json.dump(result, open(sys.argv[2], "w"), indent=1)

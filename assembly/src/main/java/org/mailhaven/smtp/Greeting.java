@@ -33,12 +33,12 @@ public class Greeting implements ConnectHandler<SMTPSession>, DisconnectHandler<
         int fromClient = perClient.computeIfAbsent(client, address -> new AtomicInteger()).incrementAndGet();
         String host = session.getConfiguration().getHelloName();
         if (limits.connectionsPerClient() > 0 && fromClient > limits.connectionsPerClient()) {
-            LOGGER.warn("SMTP connection from {} refused: {} connections from it already", client.getHostAddress(),
+            LOGGER.info("SMTP connection from {} refused: {} connections from it already", client.getHostAddress(),
                 fromClient - 1);
             return refusal("4.7.0 " + host + " Error: too many connections from " + client.getHostAddress());
         }
         if (limits.connections() > 0 && all > limits.connections()) {
-            LOGGER.warn("SMTP connection from {} refused: {} connections open", client.getHostAddress(), all - 1);
+            LOGGER.info("SMTP connection from {} refused: {} connections open", client.getHostAddress(), all - 1);
             return refusal("4.7.0 " + host + " Error: too many connections, try again later");
         }
         SessionWatch.start(session, limits);

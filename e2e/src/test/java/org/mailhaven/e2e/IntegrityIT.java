@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -102,6 +103,7 @@ class IntegrityIT {
             + ", \"reader\": " + Python.json(recipient) + ", \"reader_password\": " + Python.json(PASSWORD)
             + ", \"archive\": " + Python.json(server.home.resolve("var/archive").toString())
             + ", \"fetch\": " + fetch
+            + (user == null ? "" : ", \"added\": [\"Message-ID\", \"Date\"]")
             + ", \"files\": " + Python.json(files.stream().map(Path::toString).toList()) + "}";
     }
 
@@ -129,6 +131,19 @@ class IntegrityIT {
         assertEquals(result.distinct(), result.identical(), result::json);
     }
 
+    /** As Postfix does for its own clients: a user's message without Message-ID or Date gets them, once. */
+    @Test
+    void aSubmittedMessageWithoutIdOrDateGetsThem() throws Exception {
+        Python.submitWithDsn(server, "submitter@corp.test", PASSWORD, "submitter@corp.test", List.of(),
+            Map.of("submitter@corp.test", List.of()), "From: submitter@corp.test\r\nSubject: no id, no date\r\n\r\nhi\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        String stored = clients.fetchMatching("imap", "submitter@corp.test", PASSWORD, "Subject: no id, no date",
+            Duration.ofSeconds(30));
+        assertEquals(1, stored.split("\r\nMessage-ID: <", -1).length - 1, stored);
+        assertEquals(1, stored.split("\r\nDate: ", -1).length - 1, stored);
+        assertTrue(stored.endsWith("\r\nFrom: submitter@corp.test\r\nSubject: no id, no date\r\n\r\nhi\r\n"), stored);
+    }
+
     /** The relayed copy is what the user submitted; the next server may check its DKIM signature. */
     @Test
     void relayedMessagesAreTheSubmittedBytes() throws Exception {
@@ -139,8 +154,8 @@ class IntegrityIT {
         assertEquals(files.size(), result.accepted(), result::json);
         for (Path file : files) {
             byte[] sent = normalised(Files.readAllBytes(file));
-            SmtpSink.Received relayed = remote.await(received -> endsWithAfterTrace(received.bytes(), sent),
-                Duration.ofSeconds(60));
+            SmtpSink.Received relayed = remote.await(received -> endsWithAfterTrace(received.bytes(), sent,
+                List.of("message-id", "date")), Duration.ofSeconds(60));
             assertEquals(List.of("<friend@remote.test>"), relayed.rcptTo(), file::toString);
         }
     }
@@ -217,8 +232,11 @@ class IntegrityIT {
         return bytes;
     }
 
-    /** Whether {@code stored} is {@code sent} with only header fields of {@link #TRACE} on top. */
-    static boolean endsWithAfterTrace(byte[] stored, byte[] sent) {
+    /**
+     * Whether {@code stored} is {@code sent} with only header fields of {@link #TRACE} (and those
+     * named in {@code added}, which a submission server adds when missing) on top.
+     */
+    static boolean endsWithAfterTrace(byte[] stored, byte[] sent, List<String> added) {
         int offset = stored.length - sent.length;
         if (offset < 0 || !Arrays.equals(stored, offset, stored.length, sent, 0, sent.length)) {
             return false;
@@ -227,6 +245,6 @@ class IntegrityIT {
         List<String> names = Arrays.stream(top.split("\r\n(?![ \t])")).filter(line -> !line.isEmpty())
             .map(line -> line.substring(0, Math.max(0, line.indexOf(':'))).strip().toLowerCase())
             .collect(Collectors.toList());
-        return TRACE.containsAll(names);
+        return names.stream().allMatch(name -> TRACE.contains(name) || added.contains(name));
     }
 }

@@ -47,8 +47,8 @@ class StartupFailureIT {
         Path smtp = server.home.resolve("conf/smtpserver.xml");
         String original = Files.readString(smtp, StandardCharsets.UTF_8);
         try {
-            Files.writeString(smtp, original.replaceFirst("<connectiontimeout>300</connectiontimeout>",
-                "<connectiontimeout>300</connectiontimeout"), StandardCharsets.UTF_8);
+            Files.writeString(smtp, original.replaceFirst("<connectionBacklog>200</connectionBacklog>",
+                "<connectionBacklog>200</connectionBacklog"), StandardCharsets.UTF_8);
             Distribution.Result start = server.james("start");
             assertEquals(1, start.exitCode, start::toString);
             assertTrue(start.stderr.matches("(?s).*conf/smtpserver\\.xml line \\d+, column \\d+: .*"), start::toString);

@@ -1,7 +1,6 @@
 package org.mailhaven.mailets.message;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -50,9 +49,5 @@ record RawField(Optional<String> name, byte[] bytes) {
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         int colon = text.indexOf(':');
         return text.substring(colon + 1).replace("\r", "").replace("\n", "").strip();
-    }
-
-    String lowerName() {
-        return name.map(own -> own.toLowerCase(Locale.ROOT)).orElse("");
     }
 }
