@@ -42,6 +42,20 @@ def field_starts(message):
             position = message.find(b"\r\n", position) + 2
 
 
+def without(message, names):
+    """The message with the header fields named in names (lower case, bytes) taken out."""
+    kept, position = [], 0
+    for offset, name in list(field_starts(message)) + [(None, None)]:
+        if offset is None:
+            end = message.find(b"\r\n\r\n")
+            offset = end + 2 if end >= 0 else len(message)
+        if position < offset:
+            kept.append((current, message[position:offset]))
+        position, current = offset, name
+    body = message[position:]
+    return b"".join(part for name, part in kept if name not in names) + body
+
+
 def original(stored, sent, added=()):
     """The sent file whose bytes the stored message ends with, after trace fields (and the
     fields named in added) only; or None."""
@@ -60,6 +74,8 @@ def main():
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     sent, refused, accepted = {}, [], 0
+    # On submission the server takes out Bcc fields (RFC 5322 3.6.3).
+    removed = {name.lower().encode() for name in job.get("removed", [])}
     for path in job["files"]:
         data = normalised(open(path, "rb").read())
         try:
@@ -71,7 +87,7 @@ def main():
                 smtp.sendmail(job["sender"], [job["recipient"]], data)
             finally:
                 smtp.quit()
-            sent[hashlib.sha256(data).hexdigest()] = os.path.basename(path)
+            sent[hashlib.sha256(without(data, removed) if removed else data).hexdigest()] = os.path.basename(path)
             accepted += 1
         except smtplib.SMTPException as e:
             refused.append(f"{os.path.basename(path)}: {e}")

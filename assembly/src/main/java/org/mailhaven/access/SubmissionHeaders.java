@@ -18,11 +18,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adds {@code Message-ID} and {@code Date} to a message one of our users submitted without them
- * (RFC 5322 3.6 requires an origination date; replies and threads need an id), as Postfix does
- * for its own clients. Mail from other servers is never changed: for them this hook is not
- * configured (port 25), and a client that did not log in is left alone. Configured on the
- * submission listeners (465, 587) of conf/smtpserver.xml.
+ * What a submission server does to a message one of our users sent (RFC 6409 8), and nothing
+ * more:
+ *
+ * <ul>
+ * <li>adds {@code Message-ID} and {@code Date} when it has none (RFC 5322 3.6 requires an
+ * origination date; replies and threads need an id), as Postfix does for its own clients;</li>
+ * <li>takes out {@code Bcc} fields (RFC 5322 3.6.3): the blind recipients are in the envelope,
+ * and a client that left the field in must not show them to everyone.</li>
+ * </ul>
+ *
+ * Mail from other servers is never changed: for them this hook is not configured (port 25), and
+ * a client that did not log in is left alone. Configured on the submission listeners (465, 587)
+ * of conf/smtpserver.xml.
  */
 public class SubmissionHeaders implements JamesMessageHook, ProtocolHandler {
     private static final Logger LOGGER = LoggerFactory.getLogger(SubmissionHeaders.class);
@@ -34,6 +42,7 @@ public class SubmissionHeaders implements JamesMessageHook, ProtocolHandler {
         }
         try {
             VerbatimMessage message = VerbatimMail.of(mail);
+            message.removeFields("Bcc", any -> true);
             if (message.getHeader("Date") == null) {
                 message.prepend("Date", new MailDateFormat().format(new Date()));
             }
@@ -42,7 +51,7 @@ public class SubmissionHeaders implements JamesMessageHook, ProtocolHandler {
             }
         } catch (MessagingException e) {
             // Only a convenience: the message goes on as the user sent it.
-            LOGGER.warn("Cannot add Message-ID or Date to {} from {}: {}", MessageIds.of(mail), session.getUsername().asString(),
+            LOGGER.warn("Cannot complete the header of {} from {}: {}", MessageIds.of(mail), session.getUsername().asString(),
                 e.getMessage());
         }
         return HookResult.DECLINED;

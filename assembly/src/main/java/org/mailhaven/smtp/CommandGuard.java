@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>A command line with a control character (a bare CR, NUL, ...) in it is refused with
  * {@code 501 5.5.2}: such a character in a HELO name or an address would end up in a header
- * field we write.</li>
+ * field we write. So is an 8-bit byte: commands are ASCII without SMTPUTF8.</li>
  * <li>A MAIL or RCPT parameter the server does not offer (SMTPUTF8, BODY=BINARYMIME, anything
  * unknown) is refused with {@code 555 5.5.4} (RFC 5321 4.1.1.11) instead of being ignored.</li>
  * <li>After {@link SmtpLimits#errors()} error replies, or more than
@@ -78,8 +78,13 @@ public class CommandGuard extends CommandDispatcher<SMTPSession> {
             end--;
         }
         for (int i = 0; i < end; i++) {
-            if ((line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f) {
+            int b = line[i] & 0xff;
+            if ((b < 0x20 && b != '\t') || b == 0x7f) {
                 return Optional.of(new SMTPResponse("501", "5.5.2 Syntax error: control characters are not allowed"));
+            }
+            if (b >= 0x80) {
+                // RFC 5321 commands are ASCII; UTF-8 addresses would need SMTPUTF8, which is not offered.
+                return Optional.of(new SMTPResponse("501", "5.5.2 Syntax error: 8-bit characters are not allowed"));
             }
         }
         if (command.equals("MAIL") || command.equals("RCPT")) {

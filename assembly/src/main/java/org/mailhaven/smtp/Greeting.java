@@ -24,13 +24,13 @@ public class Greeting implements ConnectHandler<SMTPSession>, DisconnectHandler<
 
     private final SmtpLimits limits = SmtpLimits.fromSystem();
     private final AtomicInteger connections = new AtomicInteger();
-    private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
 
     @Override
     public Response onConnect(SMTPSession session) {
         InetAddress client = session.getRemoteAddress().getAddress();
         int all = connections.incrementAndGet();
-        int fromClient = perClient.computeIfAbsent(client, address -> new AtomicInteger()).incrementAndGet();
+        int fromClient = perClient.merge(client, 1, Integer::sum);
         String host = session.getConfiguration().getHelloName();
         if (limits.connectionsPerClient() > 0 && fromClient > limits.connectionsPerClient()) {
             LOGGER.info("SMTP connection from {} refused: {} connections from it already", client.getHostAddress(),
@@ -50,7 +50,7 @@ public class Greeting implements ConnectHandler<SMTPSession>, DisconnectHandler<
         SessionWatch.of(session).stop();
         connections.decrementAndGet();
         InetAddress client = session.getRemoteAddress().getAddress();
-        perClient.computeIfPresent(client, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
+        perClient.computeIfPresent(client, (address, count) -> count > 1 ? count - 1 : null);
     }
 
     private static Response refusal(String text) {

@@ -8,6 +8,8 @@ import java.util.Locale;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.LineHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
 import org.mailhaven.mailets.message.FieldText;
@@ -28,6 +30,28 @@ import org.mailhaven.mailets.message.FieldText;
  */
 public class ReceivedField extends ReceivedDataLineFilter {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
+    private static final ProtocolSession.AttachmentKey<Boolean> HEADER_SEEN =
+        ProtocolSession.AttachmentKey.of("mailhaven.smtp.received.header-seen", Boolean.class);
+
+    @Override
+    protected Response onHeadersLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
+        session.setAttachment(HEADER_SEEN, true, ProtocolSession.State.Transaction);
+        return super.onHeadersLine(session, line, next);
+    }
+
+    /** A message that starts with its empty line has no header: James would add no field at all. */
+    @Override
+    protected Response onSeparatorLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
+        if (session.getAttachment(HEADER_SEEN, ProtocolSession.State.Transaction).isEmpty()) {
+            for (Header header : headers(session)) {
+                Response response = header.transferTo(session, next);
+                if (response != null) {
+                    return response;
+                }
+            }
+        }
+        return super.onSeparatorLine(session, line, next);
+    }
 
     @Override
     protected Collection<Header> headers(SMTPSession session) {

@@ -1,8 +1,7 @@
 package org.mailhaven.smtp;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,11 +24,7 @@ final class SessionWatch {
     private static final Logger LOGGER = LoggerFactory.getLogger(SessionWatch.class);
     private static final ProtocolSession.AttachmentKey<SessionWatch> KEY =
         ProtocolSession.AttachmentKey.of("mailhaven.smtp.watch", SessionWatch.class);
-    private static final ScheduledExecutorService CLOCK = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "smtp-idle-timeout");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledThreadPoolExecutor CLOCK = clock();
 
     private final SMTPSession session;
     private final SmtpLimits limits;
@@ -40,6 +35,17 @@ final class SessionWatch {
     // Counted on the session's own I/O thread only.
     private int errors;
     private int junkCommands;
+
+    /** One thread for every session's check; a cancelled check (closed session) is dropped at once. */
+    private static ScheduledThreadPoolExecutor clock() {
+        ScheduledThreadPoolExecutor clock = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "smtp-idle-timeout");
+            thread.setDaemon(true);
+            return thread;
+        });
+        clock.setRemoveOnCancelPolicy(true);
+        return clock;
+    }
 
     private SessionWatch(SMTPSession session, SmtpLimits limits) {
         this.session = session;
@@ -78,16 +84,16 @@ final class SessionWatch {
         busy.decrementAndGet();
     }
 
-    /** Counts an error reply; true once the session has made too many. */
+    /** Counts an error reply; true once the session has made too many (a limit of 0: never). */
     boolean error() {
         errors++;
-        return errors >= limits.errors();
+        return limits.errors() > 0 && errors >= limits.errors();
     }
 
-    /** Counts a junk command; true once the session has sent too many. */
+    /** Counts a junk command; true once the session has sent too many (a limit of 0: never). */
     boolean junk() {
         junkCommands++;
-        return junkCommands > limits.junkCommands();
+        return limits.junkCommands() > 0 && junkCommands > limits.junkCommands();
     }
 
     /** A message was accepted: the client is doing what a client should, its counts start again. */

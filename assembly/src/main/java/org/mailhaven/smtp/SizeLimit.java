@@ -17,7 +17,7 @@ public class SizeLimit extends MailSizeEsmtpExtension {
     public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
         Response response = super.onLine(session, line, next);
         if (response != null && "552".equals(response.getRetCode())
-                && !String.valueOf(response.getLines().get(0)).contains("5.3.4")) {
+                && String.valueOf(response.getLines().get(0)).contains("Quota exceeded")) {
             return new SMTPResponse("552", "5.3.4 Message size exceeds fixed maximum message size");
         }
         return response;

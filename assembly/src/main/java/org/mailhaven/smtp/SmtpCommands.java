@@ -38,7 +38,8 @@ import org.apache.james.protocols.api.handler.CommandHandlerResultLogger;
  * <li>{@link DataActivity}, first DATA filter: the idle timeout counts message lines;</li>
  * <li>{@link SizeLimit} instead of James' SIZE extension: {@code 552 5.3.4};</li>
  * <li>{@link ReceivedField} instead of James' Received field: sanitised values;</li>
- * <li>{@link HeaderControlCharacters}: bare CR and NUL in the header section become spaces;</li>
+ * <li>{@link HeaderLines}: bare CR and NUL in the header section become spaces, a header section
+ * over 1 MiB is refused;</li>
  * <li>{@link VerbatimDataHandler} instead of James' end of DATA: the bytes are kept as received.</li>
  * </ul>
  *
@@ -67,7 +68,7 @@ public class SmtpCommands implements HandlersPackage {
         SenderAuthIdentifyVerificationHook.class.getName(),
         PostmasterAbuseRcptHook.class.getName(),
         ReceivedField.class.getName(),
-        HeaderControlCharacters.class.getName(),
+        HeaderLines.class.getName(),
         VerbatimDataHandler.class.getName(),
         StartTlsCmdHandler.class.getName(),
         AddDefaultAttributesMessageHook.class.getName(),

@@ -22,6 +22,8 @@ import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.server.core.MailImpl;
 import org.mailhaven.mailets.message.VerbatimMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import reactor.core.publisher.Mono;
 
@@ -33,6 +35,7 @@ import reactor.core.publisher.Mono;
  * done, which is after the mail was handled.
  */
 class VerbatimMailQueue extends ActiveMQCacheableMailQueue {
+    private static final Logger LOGGER = LoggerFactory.getLogger(VerbatimMailQueue.class);
 
     VerbatimMailQueue(ConnectionFactory connectionFactory, MailQueueItemDecoratorFactory decorators, MailQueueName name,
                       MetricFactory metricFactory, GaugeRegistry gaugeRegistry) {
@@ -42,9 +45,21 @@ class VerbatimMailQueue extends ActiveMQCacheableMailQueue {
     @Override
     protected Mono<MailQueueItem> createMailQueueItem(Session session, MessageConsumer consumer, Message message)
             throws JMSException, MessagingException {
-        if (!(message instanceof BlobMessage blob) || !readable(blob)) {
-            // Not ours, or its file is gone: James' handling (which drops a mail without content).
+        if (!(message instanceof BlobMessage blob)) {
             return super.createMailQueueItem(session, consumer, message);
+        }
+        Readable state = readable(blob);
+        if (state == Readable.GONE) {
+            // James' handling of a queue entry without its file: it is dropped (and logged).
+            return super.createMailQueueItem(session, consumer, message);
+        }
+        if (state == Readable.NOT_NOW) {
+            // Back into the queue, tried again in a moment: an error here would stop the spool.
+            rollback(session);
+            closeConsumer(consumer);
+            closeSession(session);
+            pause();
+            return Mono.empty();
         }
         MailImpl mail = populateMail(message).build();
         mail.setMessageNoCopy(new VerbatimMessage(new MimeMessageBlobMessageSource(blob)));
@@ -61,13 +76,33 @@ class VerbatimMailQueue extends ActiveMQCacheableMailQueue {
         return super.mimeMessage(message);
     }
 
-    private static boolean readable(BlobMessage blob) {
+    private enum Readable { YES, GONE, NOT_NOW }
+
+    /**
+     * Whether the queue's file for this message can be read. Only a file that does not exist
+     * counts as gone; any other failure to open it (no file descriptors left, permissions) is
+     * temporary, and the message must stay in the queue.
+     */
+    private static Readable readable(BlobMessage blob) {
         try (InputStream in = blob.getInputStream()) {
-            return in != null;
+            return in != null ? Readable.YES : Readable.GONE;
         } catch (FileNotFoundException e) {
-            return false;
+            if (String.valueOf(e.getMessage()).contains("No such file")) {
+                return Readable.GONE;
+            }
+            LOGGER.warn("Cannot open a queued message now, it stays queued: {}", e.getMessage());
+            return Readable.NOT_NOW;
         } catch (IOException | JMSException e) {
-            return false;
+            LOGGER.warn("Cannot open a queued message now, it stays queued: {}", e.getMessage());
+            return Readable.NOT_NOW;
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -60,7 +60,7 @@ class IntegrityIT {
         server.relayThrough(remote.port());
         assertEquals(0, server.james("start").exitCode);
         cli("AddDomain", "corp.test");
-        for (String user : List.of("inbound", "submitter", "big")) {
+        for (String user : List.of("inbound", "submitter", "big", "other")) {
             cli("AddUser", user + "@corp.test", PASSWORD);
         }
     }
@@ -103,7 +103,7 @@ class IntegrityIT {
             + ", \"reader\": " + Python.json(recipient) + ", \"reader_password\": " + Python.json(PASSWORD)
             + ", \"archive\": " + Python.json(server.home.resolve("var/archive").toString())
             + ", \"fetch\": " + fetch
-            + (user == null ? "" : ", \"added\": [\"Message-ID\", \"Date\"]")
+            + (user == null ? "" : ", \"added\": [\"Message-ID\", \"Date\"], \"removed\": [\"Bcc\"]")
             + ", \"files\": " + Python.json(files.stream().map(Path::toString).toList()) + "}";
     }
 
@@ -135,9 +135,9 @@ class IntegrityIT {
     @Test
     void aSubmittedMessageWithoutIdOrDateGetsThem() throws Exception {
         Python.submitWithDsn(server, "submitter@corp.test", PASSWORD, "submitter@corp.test", List.of(),
-            Map.of("submitter@corp.test", List.of()), "From: submitter@corp.test\r\nSubject: no id, no date\r\n\r\nhi\r\n"
+            Map.of("other@corp.test", List.of()), "From: submitter@corp.test\r\nSubject: no id, no date\r\n\r\nhi\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
-        String stored = clients.fetchMatching("imap", "submitter@corp.test", PASSWORD, "Subject: no id, no date",
+        String stored = clients.fetchMatching("imap", "other@corp.test", PASSWORD, "Subject: no id, no date",
             Duration.ofSeconds(30));
         assertEquals(1, stored.split("\r\nMessage-ID: <", -1).length - 1, stored);
         assertEquals(1, stored.split("\r\nDate: ", -1).length - 1, stored);
@@ -164,8 +164,8 @@ class IntegrityIT {
     @Test
     void aForgedSpamVerdictIsReplacedAndTheRestIsKept() throws Exception {
         byte[] forged = normalised(IntegrityIT.class.getResourceAsStream("/forged-spam-verdict.eml").readAllBytes());
-        clients.sendUnauthenticated("smtp", "sender@remote.test", forged, "inbound@corp.test");
-        String stored = clients.fetchMatching("imap", "inbound@corp.test", PASSWORD, "Subject: forged verdict",
+        clients.sendUnauthenticated("smtp", "sender@remote.test", forged, "other@corp.test");
+        String stored = clients.fetchMatching("imap", "other@corp.test", PASSWORD, "Subject: forged verdict",
             Duration.ofSeconds(30));
         assertFalse(stored.contains("X-Spam-Flag: NO"), stored);
         assertFalse(stored.contains("X-Spam-Score: -100"), stored);
@@ -209,6 +209,21 @@ class IntegrityIT {
         }
         assertEquals(24, count);
         assertFalse(server.log().contains("OutOfMemoryError"), "OutOfMemoryError in log/james.log");
+    }
+
+    /** Beyond 1 MiB the pipeline would take header fields for body; mail readers would not. */
+    @Test
+    void aHeaderSectionOverOneMebibyteIsRefused() throws Exception {
+        try (RawSmtp smtp = new RawSmtp(server.port("smtp"))) {
+            smtp.reply();
+            smtp.send("EHLO client.example.net\r\n");
+            assertTrue(smtp.send("MAIL FROM:<sender@remote.test>\r\n").startsWith("250"));
+            assertTrue(smtp.send("RCPT TO:<other@corp.test>\r\n").startsWith("250"));
+            assertTrue(smtp.send("DATA\r\n").startsWith("354"));
+            String field = "X-Padding: " + "p".repeat(900) + "\r\n";
+            String reply = smtp.send(field.repeat(1200) + "X-Spam-Flag: NO\r\n\r\nbody\r\n.\r\n");
+            assertTrue(reply.startsWith("552 5.3.4 Message header too big"), reply);
+        }
     }
 
     /** As smtplib sends a file: every line ending CRLF, a final CRLF. */

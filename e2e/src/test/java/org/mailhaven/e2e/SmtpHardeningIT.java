@@ -61,7 +61,23 @@ class SmtpHardeningIT {
             assertTrue(smtp.send("HELO client\u0000.example.net\r\n").startsWith("501 5.5.2"));
             assertTrue(smtp.send("EHLO client.example.net\r\n").startsWith("250-"));
             assertTrue(smtp.send("MAIL FROM:<a\rb@example.net>\r\n").startsWith("501 5.5.2"));
+            assertTrue(smtp.send("MAIL FROM:<m\u00fcller@example.net>\r\n").startsWith("501 5.5.2"));
         }
+    }
+
+    /** A message that starts with its empty line still gets our Received field, as its header. */
+    @Test
+    void aMessageWithoutHeaderGetsAReceivedField() throws Exception {
+        try (RawSmtp smtp = connect()) {
+            smtp.send("EHLO client.example.net\r\n");
+            assertTrue(smtp.send("MAIL FROM:<sender@remote.test>\r\n").startsWith("250"));
+            assertTrue(smtp.send("RCPT TO:<ann@corp.test>\r\n").startsWith("250"));
+            assertTrue(smtp.send("DATA\r\n").startsWith("354"));
+            assertTrue(smtp.send("\r\nno header, marker 41c7\r\n.\r\n").startsWith("250"));
+        }
+        String stored = clients.fetchMatching("imap", "ann@corp.test", PASSWORD, "marker 41c7", DELIVERY);
+        assertTrue(stored.contains("Received: from client.example.net"), stored);
+        assertTrue(stored.endsWith("\r\n\r\nno header, marker 41c7\r\n"), stored);
     }
 
     /** Postfix's answer too: a bare CR or NUL in a header field becomes a space, not a line break. */

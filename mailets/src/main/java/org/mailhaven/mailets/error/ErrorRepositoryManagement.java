@@ -106,13 +106,20 @@ final class ErrorRepositoryManagement implements ErrorRepositoryMBean {
     public long retry(String key) {
         return withMail(key, mail -> {
             String id = MessageIds.of(mail);
-            mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(retries(mail) + 1)));
-            mail.setErrorMessage(null);
-            // Sent on before it leaves the repository: a crash in between duplicates, never loses.
-            context.sendMail(mail, retryProcessor);
+            // A copy under a new name: should it fail again at once and be kept again, it is not
+            // the one removed below.
+            Mail again = VerbatimMail.duplicate(mail);
+            try {
+                again.setAttribute(new Attribute(RETRIES, AttributeValue.of(retries(mail) + 1)));
+                again.setErrorMessage(null);
+                // Sent on before it leaves the repository: a crash in between duplicates, never loses.
+                context.sendMail(again, retryProcessor);
+            } finally {
+                LifecycleUtil.dispose(again);
+            }
             repository.remove(new MailKey(key));
-            LOGGER.info("Message {} ({}) for {}: retried through the {} processor at the administrator's request",
-                id, key, mail.getRecipients(), retryProcessor);
+            LOGGER.info("Message {} ({}) for {}: retried through the {} processor at the administrator's request, as {}",
+                id, key, mail.getRecipients(), retryProcessor, again.getName());
             return 1L;
         }).orElse(0L);
     }

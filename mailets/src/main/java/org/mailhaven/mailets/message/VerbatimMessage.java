@@ -46,6 +46,11 @@ import org.apache.james.server.core.MimeMessageWrapper;
  * </ul>
  */
 public class VerbatimMessage extends MimeMessageWrapper {
+    /**
+     * The largest header section edited as such; beyond it the rest counts as body (written as
+     * it is, never matched). The SMTP server refuses bigger header sections.
+     */
+    public static final int MAX_HEADER_BYTES = HeaderSection.MAX_BYTES;
     /** Fields we added, in the order they stand at the top of the message. */
     private final List<RawField> added = new ArrayList<>();
     /** Positions, in {@link #section()}, of received fields taken out. */
@@ -243,6 +248,26 @@ public class VerbatimMessage extends MimeMessageWrapper {
         } catch (IOException e) {
             throw new MessagingException("Cannot read the header of " + getSourceId() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Nothing to load while the body is as received: it is written from the source. James' file
+     * repository calls this before every store, which would otherwise copy the whole body into
+     * the heap. The content is parsed when it is read ({@link #getContentStream()}).
+     */
+    @Override
+    public void loadMessage() throws MessagingException {
+        if (bodyModified) {
+            super.loadMessage();
+        }
+    }
+
+    @Override
+    protected InputStream getContentStream() throws MessagingException {
+        if (!messageParsed) {
+            super.loadMessage();
+        }
+        return super.getContentStream();
     }
 
     @Override

@@ -119,8 +119,17 @@ public class SpamVerdict extends GenericMailet {
         for (String name : OUR_HEADERS) {
             message.removeFields(name, any -> true);
         }
-        // RFC 8601 2.2: the authserv-id is the first token of the field.
-        message.removeFields("Authentication-Results", value -> value.split("[;\\s]", 2)[0].equalsIgnoreCase(authservId));
+        message.removeFields("Authentication-Results", value -> authservIdOf(value).equalsIgnoreCase(authservId));
+    }
+
+    /** RFC 8601 2.2: the first token of the field, after any comments (which readers skip too). */
+    static String authservIdOf(String value) {
+        String text = value;
+        for (String previous = null; !text.equals(previous); ) {
+            previous = text;
+            text = text.replaceAll("\\([^()]*\\)", " ");
+        }
+        return text.strip().split("[;\\s]", 2)[0];
     }
 
     private List<VerbatimMessage.Field> fields(SpamReport report) {

@@ -154,6 +154,16 @@ class VerbatimMessageTest {
         assertTrue(text.contains("MIME-Version: 1.0"), text);
     }
 
+    /** James' file repository calls loadMessage() before every store: it must not read the body into memory. */
+    @Test
+    void loadingTheMessageIsLeftToTheReadersOfItsContent() throws Exception {
+        VerbatimMessage message = message(BROKEN_MULTIPART);
+        message.loadMessage();
+        assertTrue(!message.isModified());
+        assertTrue(message.getContent() != null);
+        assertArrayEquals(BROKEN_MULTIPART, written(message));
+    }
+
     @Test
     void anUnparsedJamesCopyIsCopiedExactly() throws Exception {
         MimeMessageWrapper james = new MimeMessageWrapper(

@@ -37,6 +37,15 @@ class SpamUnitTest {
             Optional.ofNullable(message), List.of());
     }
 
+    /** RFC 8601 allows comments before the authserv-id; a forged verdict must not hide behind one. */
+    @Test
+    void theAuthservIdIsFoundBehindComments() {
+        assertEquals("mx.example.com", SpamVerdict.authservIdOf("mx.example.com; spf=pass"));
+        assertEquals("mx.example.com", SpamVerdict.authservIdOf("(forged) mx.example.com; dkim=pass"));
+        assertEquals("mx.example.com", SpamVerdict.authservIdOf(" (a (nested) one)\r\n\tmx.example.com 1; none"));
+        assertEquals("other.example", SpamVerdict.authservIdOf("other.example; dkim=pass (mx.example.com)"));
+    }
+
     @Test
     void reportSurvivesTheMailAttributeRoundTrip() {
         SpamReport report = new SpamReport();
