@@ -68,9 +68,9 @@ final class ErrorRepositoryManagement implements ErrorRepositoryMBean {
                     continue;
                 }
                 try {
-                    String subject = Optional.ofNullable(mail.getMessage().getSubject()).orElse("");
+                    String subject = FieldText.readable(mail.getMessage().getHeader("Subject", null));
                     rows.add(String.join("\t", mail.getName(), String.valueOf(mail.getLastUpdated().toInstant()),
-                        mail.getMaybeSender().asString(), recipients(mail), FieldText.oneLine(subject).replace('\t', ' '),
+                        mail.getMaybeSender().asString(), recipients(mail), subject.replace('\t', ' '),
                         Integer.toString(retries(mail)), reason(mail)));
                 } finally {
                     LifecycleUtil.dispose(mail);

@@ -1,5 +1,14 @@
 package org.mailhaven.mailets.message;
 
+import java.io.UnsupportedEncodingException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+import javax.mail.internet.MimeUtility;
+
 /**
  * Text that goes into a header field we write. Whatever a client sent (a HELO name, an address,
  * a reason), it never becomes a line break of its own, so it can never start a header field:
@@ -42,6 +51,34 @@ public final class FieldText {
             i++;
         }
         return safe.toString();
+    }
+
+    /**
+     * A header value as a person reads it: raw 8-bit bytes (which Jakarta Mail hands over one
+     * character per byte) taken as UTF-8 when they are valid UTF-8 (RFC 6532), encoded words
+     * (RFC 2047) decoded, on one line.
+     */
+    public static String readable(String value) {
+        if (value == null) {
+            return "";
+        }
+        String text = value;
+        byte[] bytes = value.getBytes(StandardCharsets.ISO_8859_1);
+        if (new String(bytes, StandardCharsets.ISO_8859_1).equals(value)) {
+            CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            try {
+                text = utf8.decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException notUtf8) {
+                // Latin-1 or another 8-bit charset: as it is
+            }
+        }
+        try {
+            text = MimeUtility.decodeText(MimeUtility.unfold(text));
+        } catch (UnsupportedEncodingException e) {
+            // an unknown charset in an encoded word: leave it encoded
+        }
+        return oneLine(text).strip();
     }
 
     private static boolean isControl(char c) {

@@ -16,6 +16,7 @@ import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.mailhaven.mailets.MessageIds;
+import org.mailhaven.mailets.message.FieldText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,10 +45,10 @@ final class QuarantineManagement implements QuarantineMBean {
                 }
                 try {
                     String score = SpamReport.of(mail).map(report -> SpamReport.format(report.score())).orElse("?");
-                    String subject = mail.getMessage().getSubject();
+                    String subject = FieldText.readable(mail.getMessage().getHeader("Subject", null));
                     lines.add(String.join("\t", mail.getName(), String.valueOf(mail.getLastUpdated().toInstant()), score,
                         mail.getMaybeSender().asString(), mail.getRecipients().stream().map(MailAddress::asString)
-                            .collect(Collectors.joining(",")), subject == null ? "" : subject.replaceAll("\\s+", " ")));
+                            .collect(Collectors.joining(",")), subject.replaceAll("\\s+", " ")));
                 } finally {
                     LifecycleUtil.dispose(mail);
                 }

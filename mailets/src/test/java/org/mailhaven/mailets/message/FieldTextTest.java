@@ -12,6 +12,16 @@ class FieldTextTest {
     }
 
     @Test
+    void readableTakesRawBytesAsUtf8AndDecodesEncodedWords() {
+        String rawUtf8 = new String("Gr\u00fc\u00dfe \u2603".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertEquals("Gr\u00fc\u00dfe \u2603", FieldText.readable(rawUtf8));
+        assertEquals("K\u00f6ln", FieldText.readable("K\u00f6ln"));
+        assertEquals("J\u00fcrgen", FieldText.readable("=?UTF-8?Q?J=C3=BCrgen?="));
+        assertEquals("", FieldText.readable(null));
+    }
+
+    @Test
     void foldedKeepsFoldsOnly() {
         assertEquals("a;\r\n\tb", FieldText.folded("a;\r\n\tb"));
         assertEquals("a;\r\n b", FieldText.folded("a;\n b"));
