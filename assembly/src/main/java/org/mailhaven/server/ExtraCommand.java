@@ -120,29 +120,21 @@ enum ExtraCommand {
                 long count = errors(jmx).retryAll();
                 return count + (count == 1 ? " message" : " messages") + " sent through the pipeline again.";
             }
-            if (errors(jmx).retry(args.get(0)) == 0) {
-                throw notKept(args.get(0));
-            }
-            return "1 message sent through the pipeline again (bin/james-cli ListErrors shows it if it fails again).";
+            return kept(errors(jmx).retry(args.get(0)), args.get(0),
+                "sent through the pipeline again (bin/james-cli ListErrors shows it if it fails again)");
         }
     },
     DELETE_ERROR("DeleteError", "key") {
         @Override
         String run(JmxConnection jmx, List<String> args) throws Exception {
-            if (errors(jmx).delete(args.get(0)) == 0) {
-                throw notKept(args.get(0));
-            }
-            return "1 message deleted.";
+            return kept(errors(jmx).delete(args.get(0)), args.get(0), "deleted");
         }
     },
     /** Gives up: the sender gets a delivery status notification (RFC 3464) with the reason. */
     BOUNCE_ERROR("BounceError", "key") {
         @Override
         String run(JmxConnection jmx, List<String> args) throws Exception {
-            if (errors(jmx).bounce(args.get(0)) == 0) {
-                throw notKept(args.get(0));
-            }
-            return "1 message bounced to its sender.";
+            return kept(errors(jmx).bounce(args.get(0)), args.get(0), "bounced to its sender");
         }
     },
     /** Archive entries matching key=value words (from, to, since, until, subject, message-id). */
@@ -236,6 +228,13 @@ enum ExtraCommand {
 
     private static IllegalArgumentException notKept(String key) {
         return new IllegalArgumentException("no message " + key + " is kept in var/mail/error/ (bin/james-cli ListErrors)");
+    }
+
+    private static String kept(long count, String key, String what) {
+        if (count == 0) {
+            throw notKept(key);
+        }
+        return "1 message " + what + ".";
     }
 
     private static QuarantineMBean quarantine(JmxConnection jmx) throws Exception {

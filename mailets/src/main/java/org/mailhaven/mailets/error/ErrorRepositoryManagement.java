@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -20,6 +19,7 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
+import org.mailhaven.mailets.KeptMail;
 import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
 import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
@@ -60,26 +60,14 @@ final class ErrorRepositoryManagement implements ErrorRepositoryMBean {
 
     @Override
     public List<String> list() {
-        List<String> rows = new ArrayList<>();
         try {
-            for (Iterator<MailKey> keys = repository.list(); keys.hasNext();) {
-                Mail mail = repository.retrieve(keys.next());
-                if (mail == null) {
-                    continue;
-                }
-                try {
-                    String subject = FieldText.readable(mail.getMessage().getHeader("Subject", null));
-                    rows.add(String.join("\t", mail.getName(), String.valueOf(mail.getLastUpdated().toInstant()),
-                        mail.getMaybeSender().asString(), recipients(mail), subject.replace('\t', ' '),
-                        Integer.toString(retries(mail)), reason(mail)));
-                } finally {
-                    LifecycleUtil.dispose(mail);
-                }
-            }
+            return KeptMail.each(repository, mail -> String.join("\t", mail.getName(),
+                String.valueOf(mail.getLastUpdated().toInstant()), mail.getMaybeSender().asString(), recipients(mail),
+                FieldText.readable(mail.getMessage().getHeader("Subject", null)).replace('\t', ' '),
+                Integer.toString(retries(mail)), reason(mail)));
         } catch (MessagingException e) {
             throw new IllegalStateException("Cannot read the error repository: " + e.getMessage(), e);
         }
-        return rows;
     }
 
     @Override
@@ -168,22 +156,12 @@ final class ErrorRepositoryManagement implements ErrorRepositoryMBean {
         }).orElse(0L);
     }
 
-    private interface MailAction<T> {
-        T apply(Mail mail) throws MessagingException;
-    }
-
-    private <T> Optional<T> withMail(String key, MailAction<T> action) {
+    private <T> Optional<T> withMail(String key, KeptMail.Use<T> use) {
         try {
-            Mail mail = repository.retrieve(new MailKey(key));
-            if (mail == null) {
-                return Optional.empty();
-            }
-            try {
+            return KeptMail.one(repository, key, mail -> {
                 VerbatimMail.of(mail);
-                return Optional.of(action.apply(mail));
-            } finally {
-                LifecycleUtil.dispose(mail);
-            }
+                return use.apply(mail);
+            });
         } catch (MessagingException e) {
             throw new IllegalStateException(key + ": " + e.getMessage(), e);
         }

@@ -1,8 +1,6 @@
 package org.mailhaven.mailets.spam;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -10,11 +8,10 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
-import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
-import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
+import org.mailhaven.mailets.KeptMail;
 import org.mailhaven.mailets.MessageIds;
 import org.mailhaven.mailets.message.FieldText;
 import org.slf4j.Logger;
@@ -36,49 +33,32 @@ final class QuarantineManagement implements QuarantineMBean {
 
     @Override
     public List<String> list() {
-        List<String> lines = new ArrayList<>();
         try {
-            for (Iterator<MailKey> keys = repository.list(); keys.hasNext();) {
-                Mail mail = repository.retrieve(keys.next());
-                if (mail == null) {
-                    continue;
-                }
-                try {
-                    String score = SpamReport.of(mail).map(report -> SpamReport.format(report.score())).orElse("?");
-                    String subject = FieldText.readable(mail.getMessage().getHeader("Subject", null));
-                    lines.add(String.join("\t", mail.getName(), String.valueOf(mail.getLastUpdated().toInstant()), score,
-                        mail.getMaybeSender().asString(), mail.getRecipients().stream().map(MailAddress::asString)
-                            .collect(Collectors.joining(",")), subject.replaceAll("\\s+", " ")));
-                } finally {
-                    LifecycleUtil.dispose(mail);
-                }
-            }
+            return KeptMail.each(repository, mail -> String.join("\t", mail.getName(),
+                String.valueOf(mail.getLastUpdated().toInstant()),
+                SpamReport.of(mail).map(report -> SpamReport.format(report.score())).orElse("?"),
+                mail.getMaybeSender().asString(),
+                mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.joining(",")),
+                FieldText.readable(mail.getMessage().getHeader("Subject", null)).replaceAll("\\s+", " ")));
         } catch (MessagingException e) {
             throw new IllegalStateException("Cannot read the quarantine: " + e.getMessage(), e);
         }
-        return lines;
     }
 
     @Override
     public long release(String key) {
         try {
-            Mail mail = repository.retrieve(new MailKey(key));
-            if (mail == null) {
-                return 0;
-            }
-            try {
+            return KeptMail.one(repository, key, mail -> {
                 MimeMessage message = mail.getMessage();
                 message.removeHeader("X-Spam-Flag");
                 message.setHeader("X-Spam-Released", "by the administrator on " + Instant.now());
-                message.saveChanges();
+                String id = MessageIds.of(mail);
                 // Sent on before it leaves the quarantine: a crash in between duplicates, never loses.
                 context.sendMail(mail, RELEASE_PROCESSOR);
                 repository.remove(new MailKey(key));
-                LOGGER.info("Message {} released from the quarantine to {}", MessageIds.of(mail), mail.getRecipients());
-                return 1;
-            } finally {
-                LifecycleUtil.dispose(mail);
-            }
+                LOGGER.info("Message {} released from the quarantine to {}", id, mail.getRecipients());
+                return 1L;
+            }).orElse(0L);
         } catch (MessagingException e) {
             throw new IllegalStateException("Cannot release " + key + ": " + e.getMessage(), e);
         }
@@ -87,14 +67,11 @@ final class QuarantineManagement implements QuarantineMBean {
     @Override
     public long delete(String key) {
         try {
-            Mail mail = repository.retrieve(new MailKey(key));
-            if (mail == null) {
-                return 0;
-            }
-            LifecycleUtil.dispose(mail);
-            repository.remove(new MailKey(key));
-            LOGGER.info("Message {} deleted from the quarantine by the administrator", key);
-            return 1;
+            return KeptMail.one(repository, key, mail -> {
+                repository.remove(new MailKey(key));
+                LOGGER.info("Message {} deleted from the quarantine by the administrator", key);
+                return 1L;
+            }).orElse(0L);
         } catch (MessagingException e) {
             throw new IllegalStateException("Cannot delete " + key + ": " + e.getMessage(), e);
         }
