@@ -51,14 +51,10 @@ public class LocalRecipientRcptHook implements RcptHook, ProtocolHandler {
             config.getInt("maxDepth", 10));
     }
 
-    static boolean isPostmaster(MailAddress rcpt) {
-        return rcpt.getLocalPart().equalsIgnoreCase("postmaster");
-    }
-
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
         try {
-            if (!resolver.isLocalDomain(rcpt.getDomain()) || isPostmaster(rcpt)) {
+            if (!resolver.isLocalDomain(rcpt.getDomain()) || AddressResolver.isPostmaster(rcpt)) {
                 // Every server must accept mail for its postmaster (RFC 5321 4.5.1); the
                 // PostmasterRecipient mailet sends it to the administrator.
                 return HookResult.DECLINED;

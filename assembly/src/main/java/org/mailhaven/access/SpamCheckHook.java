@@ -21,6 +21,7 @@ import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
 import org.mailhaven.mailets.MessageIds;
+import org.mailhaven.mailets.delivery.AddressResolver;
 import org.mailhaven.mailets.Parameters;
 import org.mailhaven.mailets.spam.Evidence;
 import org.mailhaven.mailets.spam.SpamChecks;
@@ -72,7 +73,7 @@ public class SpamCheckHook implements RcptHook, JamesMessageHook, ProtocolHandle
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
-        if (trusted(session) || LocalRecipientRcptHook.isPostmaster(rcpt)) {
+        if (trusted(session) || AddressResolver.isPostmaster(rcpt)) {
             // Anyone may write to the postmaster, listed or not (RFC 5321 4.5.1): the message
             // itself is still checked at the end of DATA.
             return HookResult.DECLINED;

@@ -65,13 +65,13 @@ enum ExtraCommand {
     DELETE_FROM_QUEUE("DeleteFromQueue", "id") {
         @Override
         String run(JmxConnection jmx, List<String> args) throws Exception {
-            return found(queue(jmx).delete(args.get(0)), args.get(0), "deleted");
+            return done(queue(jmx).delete(args.get(0)), "deleted", notWaiting(args.get(0)));
         }
     },
     BOUNCE_FROM_QUEUE("BounceFromQueue", "id") {
         @Override
         String run(JmxConnection jmx, List<String> args) throws Exception {
-            return found(queue(jmx).bounceNow(args.get(0)), args.get(0), "bounced to its sender");
+            return done(queue(jmx).bounceNow(args.get(0)), "bounced to its sender", notWaiting(args.get(0)));
         }
     },
     /** The mail kept in the spam quarantine. */
@@ -85,13 +85,13 @@ enum ExtraCommand {
     RELEASE_FROM_QUARANTINE("ReleaseFromQuarantine", "key") {
         @Override
         String run(JmxConnection jmx, List<String> args) throws Exception {
-            return quarantined(quarantine(jmx).release(args.get(0)), args.get(0), "released for delivery");
+            return done(quarantine(jmx).release(args.get(0)), "released for delivery", notQuarantined(args.get(0)));
         }
     },
     DELETE_FROM_QUARANTINE("DeleteFromQuarantine", "key") {
         @Override
         String run(JmxConnection jmx, List<String> args) throws Exception {
-            return quarantined(quarantine(jmx).delete(args.get(0)), args.get(0), "deleted");
+            return done(quarantine(jmx).delete(args.get(0)), "deleted", notQuarantined(args.get(0)));
         }
     },
     /** Mail an unexpected failure stopped, kept in var/mail/error/. */
@@ -120,21 +120,21 @@ enum ExtraCommand {
                 long count = errors(jmx).retryAll();
                 return count + (count == 1 ? " message" : " messages") + " sent through the pipeline again.";
             }
-            return kept(errors(jmx).retry(args.get(0)), args.get(0),
-                "sent through the pipeline again (bin/james-cli ListErrors shows it if it fails again)");
+            return done(errors(jmx).retry(args.get(0)),
+                "sent through the pipeline again (bin/james-cli ListErrors shows it if it fails again)", notKept(args.get(0)));
         }
     },
     DELETE_ERROR("DeleteError", "key") {
         @Override
         String run(JmxConnection jmx, List<String> args) throws Exception {
-            return kept(errors(jmx).delete(args.get(0)), args.get(0), "deleted");
+            return done(errors(jmx).delete(args.get(0)), "deleted", notKept(args.get(0)));
         }
     },
     /** Gives up: the sender gets a delivery status notification (RFC 3464) with the reason. */
     BOUNCE_ERROR("BounceError", "key") {
         @Override
         String run(JmxConnection jmx, List<String> args) throws Exception {
-            return kept(errors(jmx).bounce(args.get(0)), args.get(0), "bounced to its sender");
+            return done(errors(jmx).bounce(args.get(0)), "bounced to its sender", notKept(args.get(0)));
         }
     },
     /** Archive entries matching key=value words (from, to, since, until, subject, message-id). */
@@ -230,27 +230,19 @@ enum ExtraCommand {
         return new IllegalArgumentException("no message " + key + " is kept in var/mail/error/ (bin/james-cli ListErrors)");
     }
 
-    private static String kept(long count, String key, String what) {
-        if (count == 0) {
-            throw notKept(key);
-        }
-        return "1 message " + what + ".";
-    }
 
     private static QuarantineMBean quarantine(JmxConnection jmx) throws Exception {
         return jmx.retrieveBean(QuarantineMBean.class, QUARANTINE);
     }
 
-    private static String quarantined(long count, String key, String what) {
-        if (count == 0) {
-            throw new IllegalArgumentException("no message " + key + " is in the quarantine (bin/james-cli ListQuarantine)");
-        }
-        return "1 message " + what + ".";
+    private static IllegalArgumentException notQuarantined(String key) {
+        return new IllegalArgumentException("no message " + key + " is in the quarantine (bin/james-cli ListQuarantine)");
     }
 
-    private static String found(long count, String id, String what) {
+    /** "1 message deleted." for what a command did, or {@code missing} when there was nothing to do it to. */
+    private static String done(long count, String what, IllegalArgumentException missing) {
         if (count == 0) {
-            throw notWaiting(id);
+            throw missing;
         }
         return count + (count == 1 ? " message " : " messages ") + what + ".";
     }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import javax.mail.MessagingException;
 
 import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
@@ -22,16 +23,15 @@ import org.slf4j.LoggerFactory;
  * hook has parsed it (the spam checks do), is queued from Jakarta Mail's re-written copy:
  * 8-bit header bytes lost, bare CRs turned into line breaks.
  *
- * <p>Also tells the {@link SessionWatch} that the session is busy while the hooks run (they may
- * wait for DNS or a spam engine), and that a message was accepted.
+ * <p>Also tells the {@link SessionWatch} that a message was accepted. (That the session is busy
+ * while the hooks run, which may wait for DNS or a spam engine, {@link DataActivity} says: the
+ * final dot passes through it.)
  */
 public class VerbatimDataHandler extends DataLineJamesMessageHookHandler {
     private static final Logger LOGGER = LoggerFactory.getLogger(VerbatimDataHandler.class);
 
     @Override
     protected Response processExtensions(SMTPSession session, Mail mail, MimeMessageInputStreamSource mmiss) {
-        SessionWatch watch = SessionWatch.of(session);
-        watch.input();
         try {
             MailImpl verbatim = MailImpl.builder()
                 .name(mail.getName())
@@ -42,15 +42,13 @@ public class VerbatimDataHandler extends DataLineJamesMessageHookHandler {
             verbatim.setMessageNoCopy(new VerbatimMessage(new Borrowed(mmiss)));
             Response response = super.processExtensions(session, verbatim, mmiss);
             if (response != null && response.getRetCode().startsWith("2")) {
-                watch.accepted();
+                SessionWatch.of(session).accepted();
             }
             return response;
         } catch (MessagingException e) {
             LOGGER.error("Cannot take message {} from {}", mail.getName(),
                 session.getRemoteAddress().getAddress().getHostAddress(), e);
-            return new org.apache.james.protocols.smtp.SMTPResponse("451", "4.3.0 Error processing message, try again later");
-        } finally {
-            watch.done();
+            return new SMTPResponse("451", "4.3.0 Error processing message, try again later");
         }
     }
 

@@ -84,6 +84,11 @@ public final class AddressResolver {
         }
     }
 
+    /** The postmaster's address at its domain (RFC 5321 4.5.1: the local part in any case). */
+    public static boolean isPostmaster(MailAddress address) {
+        return address.getLocalPart().equalsIgnoreCase("postmaster");
+    }
+
     public boolean isLocalDomain(Domain domain) throws TemporaryFailure {
         try {
             return domains.containsDomain(domain);

@@ -3,7 +3,6 @@ package org.mailhaven.mailets.delivery;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 import javax.inject.Inject;
@@ -103,7 +102,7 @@ public class PostmasterRecipient extends GenericMailet {
     }
 
     private boolean unclaimedPostmaster(MailAddress recipient) throws MessagingException {
-        if (!recipient.getLocalPart().toLowerCase(Locale.ROOT).equals("postmaster")) {
+        if (!AddressResolver.isPostmaster(recipient)) {
             return false;
         }
         try {

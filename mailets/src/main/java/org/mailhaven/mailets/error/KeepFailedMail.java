@@ -1,11 +1,8 @@
 package org.mailhaven.mailets.error;
 
-import java.util.Iterator;
-
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
-import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
@@ -64,7 +61,7 @@ public class KeepFailedMail extends GenericMailet {
         administration = Administration.publish(ErrorRepositoryMBean.NAME,
             new ErrorRepositoryManagement(repository, getMailetContext(), reports, getInitParameter("retryProcessor", "root")),
             ErrorRepositoryMBean.class, getMailetName());
-        long waiting = count();
+        long waiting = repository.size();
         if (waiting > 0) {
             LOGGER.warn("{} message(s) wait in {} for the administrator: bin/james-cli ListErrors", waiting, path);
         }
@@ -76,14 +73,6 @@ public class KeepFailedMail extends GenericMailet {
         LOGGER.error("Message {} from {} to {} kept in {} as {}: {}", MessageIds.of(mail), mail.getMaybeSender().asString(),
             mail.getRecipients(), path, mail.getName(), ErrorRepositoryManagement.reason(mail));
         mail.setState(Mail.GHOST);
-    }
-
-    private long count() throws MessagingException {
-        long count = 0;
-        for (Iterator<MailKey> keys = repository.list(); keys.hasNext(); keys.next()) {
-            count++;
-        }
-        return count;
     }
 
     @Override

@@ -56,6 +56,8 @@ public class VerbatimMessage extends MimeMessageWrapper {
     /** Positions, in {@link #section()}, of received fields taken out. */
     private final Set<Integer> removed = new HashSet<>();
     private HeaderSection section;
+    /** The header section as it would be written, until the next edit. */
+    private byte[] headerBytes;
 
     public VerbatimMessage(MimeMessageSource source) {
         super(source);
@@ -236,6 +238,7 @@ public class VerbatimMessage extends MimeMessageWrapper {
     /** The parsed headers are read back from the bytes we would write, so readers see the edits. */
     private void headersChanged() {
         headers = null;
+        headerBytes = null;
     }
 
     @Override
@@ -357,19 +360,22 @@ public class VerbatimMessage extends MimeMessageWrapper {
 
     /** Added fields, then the received ones still there, then the line that ends the section. */
     private byte[] headerBytes() throws MessagingException {
-        HeaderSection received = section();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (RawField field : added) {
-            out.writeBytes(field.bytes());
-        }
-        List<RawField> fields = received.fields();
-        for (int i = 0; i < fields.size(); i++) {
-            if (!removed.contains(i)) {
-                out.writeBytes(fields.get(i).bytes());
+        if (headerBytes == null) {
+            HeaderSection received = section();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (RawField field : added) {
+                out.writeBytes(field.bytes());
             }
+            List<RawField> fields = received.fields();
+            for (int i = 0; i < fields.size(); i++) {
+                if (!removed.contains(i)) {
+                    out.writeBytes(fields.get(i).bytes());
+                }
+            }
+            out.writeBytes(received.separator());
+            headerBytes = out.toByteArray();
         }
-        out.writeBytes(received.separator());
-        return out.toByteArray();
+        return headerBytes;
     }
 
     private InputStream bodyStream() throws IOException, MessagingException {
