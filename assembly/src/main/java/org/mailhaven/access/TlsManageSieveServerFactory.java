@@ -2,9 +2,14 @@ package org.mailhaven.access;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,10 +31,12 @@ import org.apache.james.managesieveserver.netty.ManageSieveServerFactory;
 import org.apache.james.managesieveserver.netty.NettyConstants;
 import org.apache.james.protocols.api.CommandDetectionSession;
 import org.apache.james.protocols.lib.netty.AbstractConfigurableAsyncServer;
+import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
 import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.sieverepository.api.ScriptContent;
 import org.apache.james.sieverepository.api.SieveRepository;
 import org.apache.james.user.api.UsersRepository;
+import org.mailhaven.login.LoginGuard;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -52,6 +59,10 @@ import io.netty.util.AttributeKey;
  * such as sieve-connect expect.</li>
  * <li>AUTHENTICATE before STARTTLS is refused with {@code NO (ENCRYPT-NEEDED)}: no password in
  * clear text.</li>
+ * <li>Connection limits per address and network answered with {@code BYE (TRYLATER)}
+ * ({@link ConnectionLimitHandler}).</li>
+ * <li>Script names, error replies and logins follow {@link ManageSieveCommands}: no name can
+ * reach another user's scripts, no reply shows internals, failed logins are slowed and blocked.</li>
  * <li>James stores an uploaded script before checking it; here it is stored only if the check
  * passes, so a refused PUTSCRIPT leaves nothing behind (RFC 5804 2.6).</li>
  * <li>James 3.8.1 understands a SASL response only quoted on the AUTHENTICATE line. The other
@@ -69,6 +80,7 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
     private SieveRepository sieveRepository;
     private UsersRepository usersRepository;
     private Parser parser;
+    private LoginGuard loginGuard;
 
     @Inject
     @Override
@@ -98,10 +110,14 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
         this.parser = parser;
     }
 
+    public void setLoginGuard(LoginGuard loginGuard) {
+        this.loginGuard = loginGuard;
+    }
+
     @Override
     protected List<AbstractConfigurableAsyncServer> createServers(HierarchicalConfiguration<ImmutableNode> config) throws Exception {
-        ManageSieveProcessor processor = new ManageSieveProcessor(new ArgumentParser(
-            new CoreProcessor(storingValidScriptsOnly(sieveRepository, parser), usersRepository, parser)));
+        ManageSieveProcessor processor = new ManageSieveProcessor(new ArgumentParser(new ManageSieveCommands(
+            new CoreProcessor(storingValidScriptsOnly(sieveRepository, parser), usersRepository, parser), loginGuard)));
         List<AbstractConfigurableAsyncServer> servers = new ArrayList<>();
         for (HierarchicalConfiguration<ImmutableNode> serverConfig : config.configurationsAt("managesieveserver")) {
             TlsManageSieveServer server = new TlsManageSieveServer(processor);
@@ -142,6 +158,9 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
 
     private static final class TlsManageSieveServer extends ManageSieveServer {
         private final ManageSieveProcessor processor;
+        private final ConnectionLimitHandler limits = new ConnectionLimitHandler("ManageSieve",
+            ClientConnections.fromSystem("managesieve"),
+            reason -> "BYE (TRYLATER) \"" + LimitedImapServerFactory.capitalized(reason) + "\"\r\n");
 
         TlsManageSieveServer(ManageSieveProcessor processor) {
             super(MAX_LINE_LENGTH, processor);
@@ -151,6 +170,11 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
         @Override
         protected ChannelInboundHandlerAdapter createCoreHandler() {
             return new TlsAwareHandler(processor, getEncryption());
+        }
+
+        @Override
+        protected AbstractChannelPipelineFactory createPipelineFactory() {
+            return limits.around(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup());
         }
     }
 
@@ -168,6 +192,9 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
         private final boolean startTls;
         /** The command a literal announced on the previous line belongs to; one handler per connection. */
         private String awaitingLiteralFor;
+        /** Lines that arrived during a pause after a failed login, and when the pause ends (System.nanoTime). */
+        private final Deque<Object> held = new ArrayDeque<>();
+        private long resumeAt;
 
         TlsAwareHandler(ManageSieveProcessor processor, Encryption encryption) {
             super(processor, encryption, MAX_LINE_LENGTH);
@@ -184,6 +211,49 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (!held.isEmpty() || System.nanoTime() < resumeAt) {
+                held.add(msg);
+                return;
+            }
+            process(ctx, msg);
+        }
+
+        private void process(ChannelHandlerContext ctx, Object msg) throws Exception {
+            ManageSieveCommands.Caller caller = new ManageSieveCommands.Caller((InetSocketAddress) ctx.channel().remoteAddress());
+            ManageSieveCommands.CALLER.set(caller);
+            try {
+                handle(ctx, msg);
+            } finally {
+                ManageSieveCommands.CALLER.remove();
+            }
+            if (!caller.pause.isZero()) {
+                pause(ctx, caller.pause);
+            }
+        }
+
+        /**
+         * Holds the client's next commands for a while after a failed login. Stopping reads alone
+         * is not enough: the TLS handler reads on its own when it needs more bytes.
+         */
+        private void pause(ChannelHandlerContext ctx, Duration pause) {
+            resumeAt = System.nanoTime() + pause.toNanos();
+            ctx.channel().config().setAutoRead(false);
+            ctx.executor().schedule(() -> resume(ctx), pause.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private void resume(ChannelHandlerContext ctx) {
+            resumeAt = 0;
+            ctx.channel().config().setAutoRead(true);
+            try {
+                while (!held.isEmpty() && System.nanoTime() >= resumeAt && ctx.channel().isActive()) {
+                    process(ctx, held.poll());
+                }
+            } catch (Exception e) {
+                ctx.fireExceptionCaught(e);
+            }
+        }
+
+        private void handle(ChannelHandlerContext ctx, Object msg) throws Exception {
             Session session = ctx.channel().attr(NettyConstants.SESSION_ATTRIBUTE_KEY).get();
             if (session == null) {
                 super.channelRead(ctx, msg);

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.apache.james.cli.probe.impl.JmxConnection;
 import org.apache.james.domainlist.api.DomainListManagementMBean;
 import org.apache.james.rrt.api.RecipientRewriteTableManagementMBean;
+import org.mailhaven.login.LoginGuardMBean;
 import org.mailhaven.mailets.archive.ArchiveMBean;
 import org.mailhaven.mailets.error.ErrorRepositoryMBean;
 import org.mailhaven.mailets.relay.RelayQueueMBean;
@@ -174,6 +175,23 @@ enum ExtraCommand {
             return "Every archive entry is complete and matches its SHA-256.";
         }
     },
+    /** Client addresses and accounts blocked after failed logins (org.mailhaven.login). */
+    LIST_LOGIN_BLOCKS("ListLoginBlocks") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            return table(logins(jmx).listBlocks(), "No client or account is blocked.", "KIND", "NAME", "FAILURES", "UNTIL");
+        }
+    },
+    UNBLOCK_LOGIN("UnblockLogin", "address|account|all") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            long lifted = logins(jmx).unblock(args.get(0));
+            if (lifted == 0) {
+                throw new IllegalArgumentException(args.get(0) + " is not blocked (bin/james-cli ListLoginBlocks)");
+            }
+            return lifted + (lifted == 1 ? " block" : " blocks") + " lifted.";
+        }
+    },
     PURGE_ARCHIVE("PurgeArchive") {
         @Override
         String run(JmxConnection jmx, List<String> args) throws Exception {
@@ -220,6 +238,10 @@ enum ExtraCommand {
 
     private static ArchiveMBean archive(JmxConnection jmx) throws Exception {
         return jmx.retrieveBean(ArchiveMBean.class, ARCHIVE);
+    }
+
+    private static LoginGuardMBean logins(JmxConnection jmx) throws Exception {
+        return jmx.retrieveBean(LoginGuardMBean.class, LoginGuardMBean.NAME);
     }
 
     private static ErrorRepositoryMBean errors(JmxConnection jmx) throws Exception {

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.rmi.server.RMISocketFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.apache.james.container.spring.context.JamesServerApplicationContext;
+import org.apache.james.util.RestrictingRMISocketFactory;
 import org.apache.logging.log4j.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,6 +109,7 @@ public final class Main {
         }
         certificate.publish();
         settings.publish(hostname);
+        secureTransports(settings);
         ConfigCheck.run(home);
         PortCheck.run(settings);
 
@@ -213,6 +216,18 @@ public final class Main {
                 + "  Press Ctrl-C to stop.%n%n",
             DemoAccount.USER, password, settings.port(Listener.IMAP), settings.port(Listener.IMAPS),
             settings.port(Listener.SUBMISSION), settings.port(Listener.SMTPS));
+    }
+
+    /**
+     * JVM-wide rules for the network before any listener starts. Every RMI server socket (the JMX
+     * registry and its connector, which share jmx.port) is bound to jmx.address only: James binds
+     * the registry there but exports the connector on a random port of every interface. And TLS
+     * clients may not renegotiate (a way to make the server spend CPU on one connection at will;
+     * TLS 1.3 has no renegotiation, this covers 1.2).
+     */
+    private static void secureTransports(Settings settings) throws IOException {
+        System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        RMISocketFactory.setSocketFactory(new RestrictingRMISocketFactory(settings.jmxAddress()));
     }
 
     private void shutdown(JamesServerApplicationContext context, InstanceLock lock) {

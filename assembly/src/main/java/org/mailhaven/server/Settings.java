@@ -16,6 +16,7 @@ import java.util.Optional;
 import javax.mail.internet.AddressException;
 
 import org.apache.james.core.MailAddress;
+import org.mailhaven.login.Networks;
 import org.mailhaven.mailets.Parameters;
 
 /**
@@ -66,6 +67,18 @@ public final class Settings {
         d.put("smtp.junk.command.limit", "100");
         d.put("smtp.connections.max", "500");
         d.put("smtp.connections.per.client", "20");
+        d.put("imap.connections.max", "1000");
+        d.put("imap.connections.per.client", "20");
+        d.put("pop3.connections.max", "500");
+        d.put("pop3.connections.per.client", "10");
+        d.put("managesieve.connections.max", "100");
+        d.put("managesieve.connections.per.client", "10");
+        d.put("connections.per.network", "100");
+        d.put("login.failures.per.client", "10");
+        d.put("login.failures.per.account", "30");
+        d.put("login.block.time", "15m");
+        d.put("login.delay", "1s");
+        d.put("login.trusted.networks", "");
         d.put("tls.keystore", "conf/tls/keystore.p12");
         d.put("tls.keystore.type", "PKCS12");
         d.put("tls.keystore.password.file", "conf/tls/keystore.password");
@@ -143,8 +156,19 @@ public final class Settings {
             throw invalid("smtp.timeout", "must be at least 1s");
         }
         for (String key : List.of("smtp.error.limit", "smtp.junk.command.limit", "smtp.connections.max",
-                "smtp.connections.per.client")) {
+                "smtp.connections.per.client", "imap.connections.max", "imap.connections.per.client",
+                "pop3.connections.max", "pop3.connections.per.client", "managesieve.connections.max",
+                "managesieve.connections.per.client", "connections.per.network")) {
             requireCount(key);
+        }
+        requireCount("login.failures.per.client");
+        requireCount("login.failures.per.account");
+        duration("login.block.time");
+        duration("login.delay");
+        try {
+            Networks.parse(values.get("login.trusted.networks"));
+        } catch (IllegalArgumentException e) {
+            throw invalid("login.trusted.networks", e.getMessage());
         }
         String type = values.get("tls.keystore.type");
         if (!type.equalsIgnoreCase("PKCS12") && !type.equalsIgnoreCase("JKS")) {
@@ -200,6 +224,11 @@ public final class Settings {
     Duration timeout() throws SettingsException {
         return Parameters.parseDuration(values.get("smtp.timeout"))
             .orElseThrow(() -> invalid("smtp.timeout", "is not a duration like 300s or 5m"));
+    }
+
+    private Duration duration(String key) throws SettingsException {
+        return Parameters.parseDuration(values.get(key))
+            .orElseThrow(() -> invalid(key, "is not a duration like 15m or 1s"));
     }
 
     private void requireBoolean(String key) throws SettingsException {
@@ -292,11 +321,15 @@ public final class Settings {
         System.setProperty("mailhaven.postmaster.address",
             values.get("postmaster").isEmpty() ? "postmaster" : values.get("postmaster"));
         publishSmtpLimits();
+        publishLoginLimits();
         System.setProperty("jmx.address", jmxAddress());
         System.setProperty("jmx.port", Integer.toString(jmxPort()));
     }
 
-    /** For org.mailhaven.smtp (SmtpLimits) and the listeners of conf/smtpserver.xml. */
+    /**
+     * For org.mailhaven.smtp (SmtpLimits), the listeners of conf/smtpserver.xml and the connection
+     * limits of the other listeners (org.mailhaven.access.ClientConnections).
+     */
     private void publishSmtpLimits() {
         try {
             long timeout = timeout().toSeconds();
@@ -311,6 +344,25 @@ public final class Settings {
         System.setProperty("mailhaven.smtp.junk.command.limit", values.get("smtp.junk.command.limit"));
         System.setProperty("mailhaven.smtp.connections.max", values.get("smtp.connections.max"));
         System.setProperty("mailhaven.smtp.connections.per.client", values.get("smtp.connections.per.client"));
+        for (String protocol : List.of("imap", "pop3", "managesieve")) {
+            for (String limit : List.of(".connections.max", ".connections.per.client")) {
+                System.setProperty("mailhaven." + protocol + limit, values.get(protocol + limit));
+            }
+        }
+        System.setProperty("mailhaven.connections.per.network", values.get("connections.per.network"));
+    }
+
+    /** For org.mailhaven.login (LoginLimits). */
+    private void publishLoginLimits() {
+        try {
+            System.setProperty("mailhaven.login.block.seconds", Long.toString(duration("login.block.time").toSeconds()));
+            System.setProperty("mailhaven.login.delay.millis", Long.toString(duration("login.delay").toMillis()));
+        } catch (SettingsException e) {
+            throw new IllegalStateException("settings were validated at load: " + e.getMessage(), e);
+        }
+        System.setProperty("mailhaven.login.failures.per.client", values.get("login.failures.per.client"));
+        System.setProperty("mailhaven.login.failures.per.account", values.get("login.failures.per.account"));
+        System.setProperty("mailhaven.login.trusted.networks", values.get("login.trusted.networks"));
     }
 
     /** James' {@code <bind>} syntax: IPv6 literals go in brackets. */

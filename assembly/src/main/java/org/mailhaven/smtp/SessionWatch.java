@@ -60,6 +60,11 @@ final class SessionWatch {
         return watch;
     }
 
+    /** Whether {@link #start} was called for this session: it was let in. */
+    static boolean started(SMTPSession session) {
+        return session.getAttachment(KEY, ProtocolSession.State.Connection).isPresent();
+    }
+
     /** The watch of this session; one without idle check if {@link Greeting} did not start it. */
     static SessionWatch of(SMTPSession session) {
         return session.getAttachment(KEY, ProtocolSession.State.Connection).orElseGet(() -> {

@@ -12,7 +12,6 @@ import org.apache.james.protocols.smtp.core.QuitCmdHandler;
 import org.apache.james.protocols.smtp.core.RsetCmdHandler;
 import org.apache.james.protocols.smtp.core.UnknownCmdHandler;
 import org.apache.james.protocols.smtp.core.VrfyCmdHandler;
-import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
 import org.apache.james.protocols.smtp.core.esmtp.EhloCmdHandler;
 import org.apache.james.protocols.smtp.core.esmtp.StartTlsCmdHandler;
 import org.apache.james.protocols.smtp.core.log.HookResultLogger;
@@ -35,6 +34,8 @@ import org.apache.james.protocols.api.handler.CommandHandlerResultLogger;
  * <li>{@link Greeting} instead of James' welcome: connection limits answered with 421;</li>
  * <li>{@link CommandGuard} instead of James' dispatcher: control characters, unknown MAIL/RCPT
  * parameters, error and junk command limits, idle timeout;</li>
+ * <li>{@link SmtpAuth} instead of James' AUTH: not on port 25, not before STARTTLS, failed
+ * logins slowed and blocked;</li>
  * <li>{@link DataActivity}, first DATA filter: the idle timeout counts message lines;</li>
  * <li>{@link SizeLimit} instead of James' SIZE extension: {@code 552 5.3.4};</li>
  * <li>{@link ReceivedField} instead of James' Received field: sanitised values;</li>
@@ -49,7 +50,7 @@ public class SmtpCommands implements HandlersPackage {
     private static final List<String> HANDLERS = List.of(
         Greeting.class.getName(),
         CommandGuard.class.getName(),
-        AuthCmdHandler.class.getName(),
+        SmtpAuth.class.getName(),
         JamesDataCmdHandler.class.getName(),
         EhloCmdHandler.class.getName(),
         ExpnCmdHandler.class.getName(),

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +95,11 @@ class RelayIT {
         relay.put("tlsRequiredDomains", "secure.test, wrongname.test, plain.test");
         relay.put("smarthost", "smarthost.test:" + port);
         relay.put("smarthostUser", "relay-user");
-        relay.put("smarthostPassword", "relay-Pass-3");
+        // The password in an owner-only file, as docs/reference/Relay.md tells administrators.
+        Path passwordFile = server.home.resolve("conf/smarthost.password");
+        Files.writeString(passwordFile, "relay-Pass-3\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+        relay.put("smarthostPasswordFile", "conf/smarthost.password");
         relay.put("smarthostTls", "required");
         relay.put("smarthostDomains", "via-smarthost.test");
         configureRelay(relay, port);

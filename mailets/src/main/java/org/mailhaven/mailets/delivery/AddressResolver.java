@@ -19,6 +19,7 @@ import org.apache.james.rrt.api.RecipientRewriteTableException;
 import org.apache.james.rrt.lib.Mapping;
 import org.apache.james.rrt.lib.MappingSource;
 import org.apache.james.rrt.lib.Mappings;
+import org.apache.james.rrt.lib.MappingsImpl;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.api.UsersRepositoryException;
 
@@ -121,10 +122,13 @@ public final class AddressResolver {
                     + maxDepth + " levels deep"));
                 return;
             }
-            Mappings own = stored(MappingSource.fromMailAddress(folded));
+            // A quoted local part may hold an '@' ("user@elsewhere"@example.com); no user or alias
+            // can have that name, only a domain-wide mapping can take such an address.
+            boolean nameable = folded.getLocalPart().indexOf('@') < 0;
+            Mappings own = nameable ? stored(MappingSource.fromMailAddress(folded)) : MappingsImpl.empty();
             if (!own.isEmpty()) {
                 follow(own, folded, detail, depth);
-            } else if (userExists(folded)) {
+            } else if (nameable && userExists(folded)) {
                 addLocal(folded, detail);
             } else if (detail.isEmpty() && subaddress(folded).isPresent()) {
                 MailAddress base = subaddress(folded).get();

@@ -1,6 +1,11 @@
 package org.mailhaven.mailets.relay;
 
+import java.io.IOException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -53,7 +58,9 @@ import org.slf4j.LoggerFactory;
  * {@code 60s}, {@code 5m} and {@code 10m} (RFC 5321 4.5.3.2).</li>
  * <li>{@code tls}: {@code opportunistic} (default), {@code none} or {@code required};
  * {@code tlsRequiredDomains}, {@code tlsNoneDomains}: per-domain exceptions.</li>
- * <li>{@code smarthost} ({@code host[:port]}), {@code smarthostUser}, {@code smarthostPassword},
+ * <li>{@code smarthost} ({@code host[:port]}), {@code smarthostUser}, {@code smarthostPasswordFile}
+ * (a file with the password, relative to the installation, readable by its owner only) or
+ * {@code smarthostPassword},
  * {@code smarthostTls} (default {@code required} with a user, else {@code opportunistic}),
  * {@code smarthostDomains} (empty: all domains).</li>
  * <li>{@code remotePort}: the port of remote servers, 25; change only for tests.</li>
@@ -138,7 +145,7 @@ public class Relay extends GenericMailet {
         }
         String user = getInitParameter("smarthostUser", "");
         Optional<Credentials> credentials = user.isBlank() ? Optional.empty()
-            : Optional.of(new Credentials(user, getInitParameter("smarthostPassword", "")));
+            : Optional.of(new Credentials(user, smarthostPassword()));
         // A password never goes over an unencrypted connection unless the administrator says so.
         TlsPolicy tls = tls("smarthostTls", credentials.isPresent() ? "required" : "opportunistic");
         if (credentials.isPresent() && tls != TlsPolicy.REQUIRED) {
@@ -146,6 +153,35 @@ public class Relay extends GenericMailet {
                 tls.name().toLowerCase(Locale.ROOT), host);
         }
         return Optional.of(new Routes.Smarthost(host, port, credentials, tls, Set.copyOf(list("smarthostDomains"))));
+    }
+
+    /**
+     * The smarthost password: from smarthostPasswordFile (a file only its owner may read, so the
+     * password is not in a configuration file others may read or copy), or smarthostPassword.
+     */
+    private String smarthostPassword() throws MessagingException {
+        String file = getInitParameter("smarthostPasswordFile", "").strip();
+        if (file.isEmpty()) {
+            String inline = getInitParameter("smarthostPassword", "");
+            if (!inline.isEmpty()) {
+                LOGGER.warn("Relay: the smarthost password is written in conf/mailetcontainer.xml; keep it in a file "
+                    + "only you can read instead (smarthostPasswordFile, docs/reference/Relay.md)");
+            }
+            return inline;
+        }
+        Path path = Path.of(System.getProperty("mailhaven.home", "..")).resolve(file);
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
+            if (permissions.stream().anyMatch(permission -> permission.name().startsWith("GROUP")
+                    || permission.name().startsWith("OTHERS"))) {
+                throw new MessagingException(getMailetName() + ": parameter smarthostPasswordFile: " + file
+                    + " may be read by other users; make it owner-only (chmod 600 " + file + ")");
+            }
+            return Files.readString(path, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new MessagingException(getMailetName() + ": parameter smarthostPasswordFile: cannot read " + file
+                + " (" + e.getClass().getSimpleName() + ")", e);
+        }
     }
 
     private TlsPolicy tls(String parameter, String defaultValue) throws MessagingException {
