@@ -91,8 +91,11 @@ public final class ImapLogins implements ImapProcessor {
         LoginGuard.Verdict verdict = guard.check(PROTOCOL, client, account);
         if (verdict != LoginGuard.Verdict.ALLOWED) {
             return Mono.fromRunnable(() -> {
-                responder.respond(responses.taggedNo(request.getTag(), request.getCommand(),
-                    verdict == LoginGuard.Verdict.TOO_SOON ? HumanReadableText.INVALID_LOGIN : BLOCKED));
+                // No command name for the block: James writes it before the text, where it would
+                // hide the response code ("NO [UNAVAILABLE] ...", RFC 5530).
+                responder.respond(verdict == LoginGuard.Verdict.TOO_SOON
+                    ? responses.taggedNo(request.getTag(), request.getCommand(), HumanReadableText.INVALID_LOGIN)
+                    : responses.taggedNo(request.getTag(), null, BLOCKED));
                 responder.flush();
             });
         }

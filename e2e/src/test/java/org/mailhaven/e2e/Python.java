@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -171,6 +172,37 @@ final class Python {
      */
     static String parseReport(String message) throws IOException, InterruptedException {
         return run(REPORT_READER, message);
+    }
+
+    /**
+     * Runs one probe of {@code python/attacks.py} against the server and returns its findings
+     * ({@code key=value} lines). {@code job} is JSON: the server's ports, accounts and the
+     * probe's own parameters.
+     */
+    static Map<String, String> attack(String probe, String job) throws IOException, InterruptedException {
+        Path input = Files.createTempFile("attack", ".json");
+        Path script = Files.createTempFile("attacks", ".py");
+        try (InputStream resource = Python.class.getResourceAsStream("/python/attacks.py")) {
+            Files.write(script, resource.readAllBytes());
+            Files.writeString(input, job, StandardCharsets.UTF_8);
+            Process python = new ProcessBuilder(PYTHON, script.toString(), input.toString(), probe).redirectErrorStream(true).start();
+            String printed = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!python.waitFor(5, TimeUnit.MINUTES) || python.exitValue() != 0) {
+                python.destroyForcibly();
+                throw new IOException("attacks.py " + probe + " failed: " + printed);
+            }
+            Map<String, String> findings = new LinkedHashMap<>();
+            for (String line : printed.split("\n")) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    findings.merge(line.substring(0, eq), line.substring(eq + 1), (a, b) -> a + "\n" + b);
+                }
+            }
+            return findings;
+        } finally {
+            Files.delete(input);
+            Files.delete(script);
+        }
     }
 
     /**
