@@ -263,6 +263,77 @@ def timing():
         say(label, round(times[len(times) // 2], 4))
 
 
+def imap_connection(source="127.0.0.1"):
+    sock = TLS.wrap_socket(socket.create_connection((HOST, PORTS["imaps"]), source_address=(source, 0), timeout=10))
+    sock.recv(1000)
+    return sock
+
+
+def imap_exchange(sock, data, wait=1.5):
+    """Sends data, returns everything the server answers within 'wait' seconds ('<EOF>' if it closed)."""
+    if data:
+        sock.sendall(data)
+    sock.settimeout(wait)
+    answer = b""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return (answer + b"<EOF>").decode(errors="replace")
+            answer += chunk
+    except (socket.timeout, ssl.SSLError):
+        return answer.decode(errors="replace")
+
+
+def imap_literals():
+    """Literals and commands built to mislead the IMAP parser, before and after login."""
+    injection = b"x SEARCH TEXT {1+}\r\na TEXT {1+}\r\nb TEXT {17+}\r\nz CREATE Injected\r\n"
+    sock = imap_connection()
+    imap_exchange(sock, f"a LOGIN {job['a']} {job['password']}\r\n".encode())
+    say("injection before SELECT", imap_exchange(sock, injection))
+    imap_exchange(sock, b"s SELECT INBOX\r\n")
+    say("injection after SELECT", imap_exchange(sock, injection))
+    say("LIST Injected", imap_exchange(sock, b'l LIST "" "Injected*"\r\n'))
+    say("SEARCH nested 1000 deep", imap_exchange(sock, b"n SEARCH " + b"NOT " * 1000 + b"ALL\r\n", 5))
+    say("SEARCH 1000 parentheses", imap_exchange(sock, b"p SEARCH " + b"(" * 1000 + b"ALL" + b")" * 1000 + b"\r\n", 5))
+    say("SEARCH usual", imap_exchange(sock, b"u SEARCH OR (SUBJECT x) (NOT FROM y)\r\n"))
+    sock.close()
+    say("LOGIN with a 50 MiB literal", imap_exchange(imap_connection(), b"a LOGIN {52428800}\r\n"))
+    say("LOGIN with a 50 MiB LITERAL+", imap_exchange(imap_connection(), b"a LOGIN {52428800+}\r\n" + b"x" * 65536))
+    sock = imap_connection()
+    imap_exchange(sock, f"a LOGIN {{{len(job['a'])}}}\r\n".encode())
+    imap_exchange(sock, f"{job['a']} {{{len(job['password'])}}}\r\n".encode())
+    say("LOGIN with two literals", imap_exchange(sock, f"{job['password']}\r\n".encode()))
+    sock = imap_connection()
+    say("LOGIN with LITERAL+ then NOOP", imap_exchange(sock, f"a LOGIN {{{len(job['a'])}+}}\r\n{job['a']} "
+        f"{{{len(job['password'])}+}}\r\n{job['password']}\r\nb NOOP\r\n".encode()))
+
+
+def imap_literal_flood():
+    """Many unauthenticated connections that start big literals; a logged-in user meanwhile."""
+    socks = []
+    for i in range(job["connections"]):
+        sock = imap_connection(f"127.0.1.{1 + i % 10}")
+        try:
+            sock.sendall(b"a LOGIN {52428800+}\r\n")
+            sock.sendall(b"x" * 262144)
+        except OSError:
+            pass  # refused while sending
+        socks.append(sock)
+    answers = {}
+    for sock in socks:
+        try:
+            answer = imap_exchange(sock, None, 0.5)
+        except OSError as e:
+            answer = f"error {e}"
+        answers[answer] = answers.get(answer, 0) + 1
+    say("answers", answers)
+    imap = imaplib.IMAP4_SSL(HOST, PORTS["imaps"], ssl_context=TLS, timeout=30)
+    imap.login(job["a"], job["password"])
+    say("user meanwhile", imap.select("INBOX")[0])
+    imap.logout()
+
+
 GREETINGS = {"smtp": b"220", "imap": b"* OK", "pop3": b"+OK", "managesieve": b'"'}
 
 
@@ -298,5 +369,5 @@ def flood():
         sock.close()
 
 
-{"sieve_names": sieve_names, "plaintext_logins": plaintext_logins, "brute_force": brute_force,
+{"sieve_names": sieve_names, "imap_literals": imap_literals, "imap_literal_flood": imap_literal_flood, "plaintext_logins": plaintext_logins, "brute_force": brute_force,
  "login": login, "timing": timing, "flood": flood}[sys.argv[2]]()

@@ -3,6 +3,7 @@ package org.mailhaven.access;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
@@ -16,6 +17,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -52,6 +54,12 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
     /** James' pipeline of a listener, with this handler put in front of its protocol handler. */
     public AbstractChannelPipelineFactory around(AbstractChannelPipelineFactory james, ChannelHandlerFactory frames,
                                                  EventExecutorGroup executors) {
+        return around(james, frames, executors, pipeline -> { });
+    }
+
+    /** The same, and {@code more} adds handlers of the listener's own to each connection's pipeline. */
+    public AbstractChannelPipelineFactory around(AbstractChannelPipelineFactory james, ChannelHandlerFactory frames,
+                                                 EventExecutorGroup executors, Consumer<ChannelPipeline> more) {
         ConnectionLimitHandler limits = this;
         return new AbstractChannelPipelineFactory<>(frames, executors) {
             @Override
@@ -59,6 +67,7 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
                 // James' initializer runs at once (the channel is registered) and adds its handlers.
                 channel.pipeline().addLast(james);
                 channel.pipeline().addBefore(HandlerConstants.CORE_HANDLER, NAME, limits);
+                more.accept(channel.pipeline());
             }
 
             @Override

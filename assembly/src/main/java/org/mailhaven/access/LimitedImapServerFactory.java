@@ -10,11 +10,13 @@ import org.apache.james.imapserver.netty.ImapMetrics;
 import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
+import org.apache.james.protocols.netty.HandlerConstants;
 
 /**
  * James' IMAP listeners with our connection limits ({@link ConnectionLimitHandler}: per address,
  * per network, a reserve for new clients; {@code imap.connections.*} in
- * {@code conf/server.properties}). Replaces James' {@code imapserver} bean in
+ * {@code conf/server.properties}) and every command read by the {@link ImapCommandGuard} first
+ * (literals that cannot become commands, small literals before login, bounded SEARCH nesting). Replaces James' {@code imapserver} bean in
  * {@code META-INF/mailhaven/spring-overrides.xml}; configured by {@code conf/imapserver.xml} as before.
  */
 public class LimitedImapServerFactory extends IMAPServerFactory {
@@ -41,7 +43,8 @@ public class LimitedImapServerFactory extends IMAPServerFactory {
         return new IMAPServer(decoder, encoder, processor, metrics, gaugeRegistry) {
             @Override
             protected AbstractChannelPipelineFactory createPipelineFactory() {
-                return limits.around(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup());
+                return limits.around(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup(),
+                    pipeline -> pipeline.addBefore(HandlerConstants.FRAMER, "mailhaven-imap-commands", new ImapCommandGuard()));
             }
         };
     }

@@ -195,6 +195,36 @@ class SecurityIT {
             flood.get("refused"), peakMemoryMib());
     }
 
+    /** IMAP literals and commands built to mislead James' parser (CVE-2024-37358 class). */
+    @Test
+    void imapLiteralsNeverBecomeCommandsAndStaySmallBeforeLogin() throws Exception {
+        Map<String, String> findings = attack("imap_literals", "a", "ann@corp.test");
+        assertTrue(findings.get("injection before SELECT").startsWith("x NO SEARCH failed"), findings::toString);
+        assertFalse(findings.get("injection before SELECT").contains("CREATE"), findings::toString);
+        assertTrue(findings.get("injection after SELECT").contains("x OK SEARCH completed"), findings::toString);
+        assertEquals("l OK LIST completed.\\r\\n", findings.get("LIST Injected"));
+        assertTrue(findings.get("SEARCH nested 1000 deep").startsWith("n BAD [LIMIT]"), findings::toString);
+        assertTrue(findings.get("SEARCH 1000 parentheses").startsWith("p BAD [LIMIT]"), findings::toString);
+        assertTrue(findings.get("SEARCH usual").contains("u OK SEARCH completed"), findings::toString);
+        assertTrue(findings.get("LOGIN with a 50 MiB literal").startsWith("a NO [TOOBIG]"), findings::toString);
+        assertTrue(findings.get("LOGIN with a 50 MiB LITERAL+").startsWith("* BYE [TOOBIG]"), findings::toString);
+        assertTrue(findings.get("LOGIN with two literals").contains("a OK LOGIN completed"), findings::toString);
+        assertTrue(findings.get("LOGIN with LITERAL+ then NOOP").contains("b OK NOOP completed"), findings::toString);
+        String log = server.log();
+        assertFalse(log.contains("StackOverflowError") || log.contains("OutOfMemoryError"), log);
+    }
+
+    @Test
+    void unauthenticatedLiteralFloodLeavesMemoryBounded() throws Exception {
+        Map<String, String> findings = attack("imap_literal_flood", "a", "bob@corp.test", "connections", "40");
+        // Each is told "* BYE [TOOBIG]" and closed (a client still sending may see the reset first).
+        String answers = findings.get("answers");
+        assertTrue(answers.contains("* BYE [TOOBIG]") && !answers.contains("+ Ok"), answers);
+        assertEquals("OK", findings.get("user meanwhile"));
+        System.out.printf("40 unauthenticated 50 MiB literals: server peak memory %d MiB%n", peakMemoryMib());
+        assertFalse(server.log().contains("OutOfMemoryError"));
+    }
+
     @Test
     void onlyTheConfiguredPortsListenOnTheConfiguredAddress() throws Exception {
         Set<Integer> configured = new HashSet<>();
