@@ -1,6 +1,7 @@
 package org.mailhaven.smtp;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.MailParametersHook;
 import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.mailhaven.login.Pause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * unknown) is refused with {@code 555 5.5.4} (RFC 5321 4.1.1.11) instead of being ignored.</li>
  * <li>After {@link SmtpLimits#errors()} error replies, or more than
  * {@link SmtpLimits#junkCommands()} NOOP, RSET, VRFY, EXPN, HELP or unknown commands, since the
- * session's last accepted message, the client gets {@code 421 4.7.0} and is disconnected.</li>
+ * session's last accepted message, the client gets {@code 421 4.7.0} and is disconnected.
+ * Past half the error limit, each further error pauses the connection for a second (Postfix's
+ * {@code smtpd_soft_error_limit} and {@code smtpd_error_sleep_time}): guessing addresses with
+ * RCPT gets slow before it ends.</li>
  * </ul>
  */
 public class CommandGuard extends CommandDispatcher<SMTPSession> {
@@ -42,6 +47,9 @@ public class CommandGuard extends CommandDispatcher<SMTPSession> {
         "VRFY", "EXPN", "HELP", "AUTH", "STARTTLS");
     /** BODY is handled by James without a parameter hook; only the values of 8BITMIME (RFC 6152) are offered. */
     private static final Set<String> BODY_VALUES = Set.of("7BIT", "8BITMIME");
+
+    /** Postfix's smtpd_error_sleep_time. */
+    private static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
 
     private final Set<String> mailParameters = new HashSet<>(Set.of("BODY"));
     private final Set<String> rcptParameters = new HashSet<>();
@@ -58,10 +66,16 @@ public class CommandGuard extends CommandDispatcher<SMTPSession> {
                 return closing("4.7.0 " + session.getConfiguration().getHelloName() + " Error: too many junk commands");
             }
             Response response = refusal(line, command).orElseGet(() -> super.onLine(session, line));
-            if (response != null && isError(response) && watch.error()) {
-                LOGGER.info("SMTP client {} disconnected after {} errors", client(session), watch.limits().errors());
-                ((ProtocolSessionImpl) session).getProtocolTransport().writeResponse(response, session);
-                return closing("4.7.0 " + session.getConfiguration().getHelloName() + " Error: too many errors");
+            if (response != null && isError(response)) {
+                if (watch.error()) {
+                    LOGGER.info("SMTP client {} disconnected after {} errors", client(session), watch.limits().errors());
+                    ((ProtocolSessionImpl) session).getProtocolTransport().writeResponse(response, session);
+                    return closing("4.7.0 " + session.getConfiguration().getHelloName() + " Error: too many errors");
+                }
+                if (watch.slowDown()) {
+                    // Probing for addresses (RCPT after RCPT to unknown users) gets slow, then ends.
+                    Pause.pause(session, ERROR_PAUSE);
+                }
             }
             return response;
         } finally {

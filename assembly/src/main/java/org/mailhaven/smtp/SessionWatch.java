@@ -95,6 +95,11 @@ final class SessionWatch {
         return limits.errors() > 0 && errors >= limits.errors();
     }
 
+    /** Past half the error limit (Postfix's smtpd_soft_error_limit): each further error slows the client. */
+    boolean slowDown() {
+        return limits.errors() > 0 && errors > limits.errors() / 2;
+    }
+
     /** Counts a junk command; true once the session has sent too many (a limit of 0: never). */
     boolean junk() {
         junkCommands++;

@@ -283,6 +283,28 @@ class SecurityIT {
         }
     }
 
+    /** Address guessing on port 25: past 10 refused recipients each costs a second; at 20 the session ends. */
+    @Test
+    void recipientGuessingIsSlowedAndEnded() throws Exception {
+        List<String> replies = new ArrayList<>();
+        long began = System.nanoTime();
+        try (RawSmtp smtp = new RawSmtp(server.port("smtp"))) {
+            smtp.reply();
+            smtp.send("EHLO prober.example.net\r\n");
+            assertTrue(smtp.send("MAIL FROM:<prober@remote.test>\r\n").startsWith("250"));
+            for (int i = 0; i < 20; i++) {
+                replies.add(smtp.send("RCPT TO:<guess" + i + "@corp.test>\r\n"));
+            }
+            replies.add(smtp.reply());
+            assertTrue(smtp.closedByServer());
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        System.out.printf("20 guessed recipients answered in %.1f s, then the session ended%n", seconds);
+        assertTrue(replies.subList(0, 20).stream().allMatch(reply -> reply.startsWith("550 5.1.1")), replies::toString);
+        assertTrue(replies.get(20).startsWith("421 4.7.0"), replies::toString);
+        assertTrue(seconds >= 8, "guessing was not slowed: " + seconds + " s");
+    }
+
     @Test
     void aQuotedLocalPartWithAnAtSignIsAnUnknownUser() throws Exception {
         try (RawSmtp smtp = new RawSmtp(server.port("smtp"))) {
