@@ -161,7 +161,7 @@ final class ManageSieveCommands implements CoreCommands {
 
     /** James' reply, or a plain one where James' would show an exception or a path. */
     private static String clean(Session session, String reply) {
-        if (reply.startsWith("NO") && (reply.contains("Exception") || reply.contains("/var/") || reply.contains("java."))) {
+        if (reply.startsWith("NO") && (reply.contains("Exception") || reply.contains("/var/"))) {
             LOGGER.warn("ManageSieve command of {} failed: {}", session.getUser() == null ? "?" : session.getUser().asString(),
                 reply.strip());
             return STORE_FAILED;

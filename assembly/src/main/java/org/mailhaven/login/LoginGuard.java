@@ -169,16 +169,18 @@ public final class LoginGuard implements LoginGuardMBean {
         return pause;
     }
 
-    /** Records a successful login: the address's failures are forgiven and it is the owner's from now on. */
+    /**
+     * Records a successful login: the address is the account owner's from now on, and its pause
+     * is over. Its failures are not forgiven: an attacker with an account of their own could
+     * otherwise log into it between guesses for others.
+     */
     public void succeeded(InetAddress client, String account) {
         Instant now = clock.instant();
         String clientKey = clientKey(client);
         Counter clientCounter = clients.get(clientKey);
         if (clientCounter != null) {
             synchronized (clientCounter) {
-                if (!clientCounter.blockedUntil.isAfter(now)) {
-                    clients.remove(clientKey);
-                }
+                clientCounter.pausedUntil = now;
             }
         }
         Map<String, Instant> known = knownClients.computeIfAbsent(accountKey(account), key -> new ConcurrentHashMap<>());

@@ -318,6 +318,32 @@ class SecurityIT {
         assertFalse(log.contains("username local part can not contain domain delimiter"), log);
     }
 
+    /**
+     * A password stored with James' default hash (PBKDF2, 1000 iterations) by an older
+     * configuration is hashed again with the shipped one at the next login, and keeps working.
+     */
+    @Test
+    void weakPasswordHashesAreUpgradedAtLogin() throws Exception {
+        Distribution old = DISTRIBUTIONS.unpack("hash-upgrade");
+        Path users = old.home.resolve("conf/usersrepository.xml");
+        String shipped = Files.readString(users, StandardCharsets.UTF_8);
+        assertTrue(shipped.contains("<algorithm>PBKDF2-SHA512-50000-512</algorithm>"), shipped);
+        Files.writeString(users, shipped.replace("PBKDF2-SHA512-50000-512", "PBKDF2-SHA512"), StandardCharsets.UTF_8);
+        assertEquals(0, old.james("start").exitCode);
+        assertEquals(0, old.cli("AddDomain", "corp.test").exitCode);
+        assertEquals(0, old.cli("AddUser", "legacy@corp.test", PASSWORD).exitCode);
+        assertEquals(0, old.james("stop").exitCode);
+        Files.writeString(users, shipped, StandardCharsets.UTF_8);
+        assertEquals(0, old.james("start").exitCode);
+        MailClients clients = new MailClients(old);
+        for (int login = 0; login < 2; login++) {
+            assertEquals(Set.of(), clients.messageIds("imap", "legacy@corp.test", PASSWORD), "login " + login);
+        }
+        assertTrue(old.log().contains("Password hash of legacy@corp.test upgraded from PBKDF2-SHA512 to PBKDF2-SHA512-50000-512"),
+            old::log);
+        assertEquals(0, old.james("stop").exitCode);
+    }
+
     /** "address:port" of every listening TCP socket of the server process, from /proc. */
     private static List<String> listeningSockets() throws IOException {
         long pid = Long.parseLong(Files.readString(server.home.resolve("var/run/james.pid")).strip());
