@@ -87,6 +87,12 @@ class SecurityIT {
                 assertTrue(reply.startsWith("NO \"Invalid script name: "), command + ": " + reply);
             }
         });
+        // The administrator's way in checks names too.
+        Path script = Files.createTempFile("script", ".sieve");
+        Files.writeString(script, "keep;\n");
+        Distribution.Result cli = server.cli("AddActiveSieveScript", "bob@corp.test", "../ann@corp.test/mine", script.toString());
+        assertEquals(1, cli.exitCode, cli::toString);
+        assertTrue(cli.stderr.contains("Invalid script name: a script name may not contain / or \\"), cli::toString);
         assertEquals("\"mine\" ACTIVE|OK", findings.get("owner LISTSCRIPTS"));
         assertEquals("{7}|keep;||OK", findings.get("owner GETSCRIPT"));
         Path sieve = server.home.resolve("var/sieve");
