@@ -2,6 +2,7 @@ package org.mailhaven.smtp;
 
 import java.util.List;
 
+import org.apache.james.protocols.api.handler.CommandHandlerResultLogger;
 import org.apache.james.protocols.lib.handler.HandlersPackage;
 import org.apache.james.protocols.smtp.core.ExpnCmdHandler;
 import org.apache.james.protocols.smtp.core.HeloCmdHandler;
@@ -23,7 +24,6 @@ import org.apache.james.smtpserver.JamesRcptCmdHandler;
 import org.apache.james.smtpserver.SendMailHandler;
 import org.apache.james.smtpserver.SenderAuthIdentifyVerificationHook;
 import org.apache.james.smtpserver.UsersRepositoryAuthHook;
-import org.apache.james.protocols.api.handler.CommandHandlerResultLogger;
 
 /**
  * The SMTP protocol of our listeners: James' own command handlers (its
