@@ -74,13 +74,18 @@ public final class ImapLogins implements ImapProcessor {
 
     @Override
     public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
+        boolean login = message instanceof LoginRequest || message instanceof AuthenticateRequest;
+        if (!login && session.getAttribute(PENDING) == null) {
+            // Every other command goes straight to James: no lookup of the client on this path.
+            return james.processReactive(message, responder, session);
+        }
         Optional<InetAddress> client = client(session);
         if (client.isEmpty() || (session.isSSLRequired() && !session.isTLSActive())) {
             // Before TLS James refuses every login (LOGINDISABLED) without trying a password.
             return james.processReactive(message, responder, session);
         }
         Duration pending = settlePending(session, client.get());
-        Mono<Void> command = message instanceof LoginRequest || message instanceof AuthenticateRequest
+        Mono<Void> command = login
             ? login((ImapRequest) message, responder, session, client.get())
             : james.processReactive(message, responder, session);
         return pending.isZero() ? command : Mono.delay(pending).then(command);
