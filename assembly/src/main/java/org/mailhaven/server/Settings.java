@@ -151,18 +151,17 @@ public final class Settings {
             }
         }
         messageSizeKib();
-        Duration timeout = timeout();
+        Duration timeout = duration("smtp.timeout");
         if (timeout.toSeconds() < 1) {
             throw invalid("smtp.timeout", "must be at least 1s");
         }
         for (String key : List.of("smtp.error.limit", "smtp.junk.command.limit", "smtp.connections.max",
                 "smtp.connections.per.client", "imap.connections.max", "imap.connections.per.client",
                 "pop3.connections.max", "pop3.connections.per.client", "managesieve.connections.max",
-                "managesieve.connections.per.client", "connections.per.network")) {
+                "managesieve.connections.per.client", "connections.per.network", "login.failures.per.client",
+                "login.failures.per.account")) {
             requireCount(key);
         }
-        requireCount("login.failures.per.client");
-        requireCount("login.failures.per.account");
         duration("login.block.time");
         duration("login.delay");
         try {
@@ -221,14 +220,9 @@ public final class Settings {
         throw invalid("smtp.message.size.max", "is not a size like 50M");
     }
 
-    Duration timeout() throws SettingsException {
-        return Parameters.parseDuration(values.get("smtp.timeout"))
-            .orElseThrow(() -> invalid("smtp.timeout", "is not a duration like 300s or 5m"));
-    }
-
     private Duration duration(String key) throws SettingsException {
         return Parameters.parseDuration(values.get(key))
-            .orElseThrow(() -> invalid(key, "is not a duration like 15m or 1s"));
+            .orElseThrow(() -> invalid(key, "is not a duration like 300s, 15m or 1s"));
     }
 
     private void requireBoolean(String key) throws SettingsException {
@@ -332,7 +326,7 @@ public final class Settings {
      */
     private void publishSmtpLimits() {
         try {
-            long timeout = timeout().toSeconds();
+            long timeout = duration("smtp.timeout").toSeconds();
             System.setProperty("mailhaven.smtp.timeout.seconds", Long.toString(timeout));
             // James' own timeout only as a backstop behind ours, which answers 421 first.
             System.setProperty("mailhaven.smtp.timeout.backstop", Long.toString(timeout + 60));
@@ -340,16 +334,9 @@ public final class Settings {
         } catch (SettingsException e) {
             throw new IllegalStateException("settings were validated at load: " + e.getMessage(), e);
         }
-        System.setProperty("mailhaven.smtp.error.limit", values.get("smtp.error.limit"));
-        System.setProperty("mailhaven.smtp.junk.command.limit", values.get("smtp.junk.command.limit"));
-        System.setProperty("mailhaven.smtp.connections.max", values.get("smtp.connections.max"));
-        System.setProperty("mailhaven.smtp.connections.per.client", values.get("smtp.connections.per.client"));
-        for (String protocol : List.of("imap", "pop3", "managesieve")) {
-            for (String limit : List.of(".connections.max", ".connections.per.client")) {
-                System.setProperty("mailhaven." + protocol + limit, values.get(protocol + limit));
-            }
-        }
-        System.setProperty("mailhaven.connections.per.network", values.get("connections.per.network"));
+        publishAsIs("smtp.error.limit", "smtp.junk.command.limit", "smtp.connections.max", "smtp.connections.per.client",
+            "imap.connections.max", "imap.connections.per.client", "pop3.connections.max", "pop3.connections.per.client",
+            "managesieve.connections.max", "managesieve.connections.per.client", "connections.per.network");
     }
 
     /** For org.mailhaven.login (LoginLimits). */
@@ -360,9 +347,14 @@ public final class Settings {
         } catch (SettingsException e) {
             throw new IllegalStateException("settings were validated at load: " + e.getMessage(), e);
         }
-        System.setProperty("mailhaven.login.failures.per.client", values.get("login.failures.per.client"));
-        System.setProperty("mailhaven.login.failures.per.account", values.get("login.failures.per.account"));
-        System.setProperty("mailhaven.login.trusted.networks", values.get("login.trusted.networks"));
+        publishAsIs("login.failures.per.client", "login.failures.per.account", "login.trusted.networks");
+    }
+
+    /** Each setting as the system property {@code mailhaven.<key>}, its value unchanged. */
+    private void publishAsIs(String... keys) {
+        for (String key : keys) {
+            System.setProperty("mailhaven." + key, values.get(key));
+        }
     }
 
     /** James' {@code <bind>} syntax: IPv6 literals go in brackets. */
