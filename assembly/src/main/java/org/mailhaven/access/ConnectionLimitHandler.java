@@ -43,7 +43,7 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * @param refusal the line (with CRLF) that tells the client why, from the reason
-     *        {@link ClientConnections#admit} gives
+     *        {@link ClientConnections#admit} gives, capitalised as the start of a sentence
      */
     public ConnectionLimitHandler(String protocol, ClientConnections connections, Function<String, String> refusal) {
         this.protocol = protocol;
@@ -83,7 +83,8 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
         Optional<String> refused = connections.admit(remote.getAddress());
         if (refused.isPresent()) {
             LOGGER.info("{} connection from {} refused: {}", protocol, remote.getAddress().getHostAddress(), refused.get());
-            ctx.writeAndFlush(Unpooled.copiedBuffer(refusal.apply(refused.get()), StandardCharsets.US_ASCII))
+            String reason = Character.toUpperCase(refused.get().charAt(0)) + refused.get().substring(1);
+            ctx.writeAndFlush(Unpooled.copiedBuffer(refusal.apply(reason), StandardCharsets.US_ASCII))
                 .addListener(ChannelFutureListener.CLOSE);
             return;
         }

@@ -148,14 +148,21 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     }
 
     private void discardLine(byte[] complete) {
-        Matcher literal = literal(new String(complete, StandardCharsets.ISO_8859_1));
+        skipRestOfCommand(literal(new String(complete, StandardCharsets.ISO_8859_1)));
+    }
+
+    /**
+     * Drops what is left of a command that has been answered: the bytes of a non-synchronising
+     * literal announced at the end of its last line, and the lines after it. A client that
+     * announced a synchronising one waits for a "+" that does not come: the command ends there.
+     */
+    private void skipRestOfCommand(Matcher literal) {
+        firstPart = true;
         if (literal != null && literal.group(2).equals("+")) {
             remaining = Long.parseLong(literal.group(1));
             state = remaining == 0 ? State.DISCARD_LINE : State.DISCARD;
         } else {
-            // The command ends here (or the client waits for a "+" that will not come).
             state = State.LINE;
-            firstPart = true;
         }
     }
 
@@ -205,13 +212,11 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         } finally {
             watching = false;
         }
-        remaining = size;
         if (answered) {
-            // A client that waits for "+" gets the answer instead and does not send the literal.
-            firstPart = true;
-            state = nonSynchronising ? (size == 0 ? State.DISCARD_LINE : State.DISCARD) : State.LINE;
+            skipRestOfCommand(literal);
             return;
         }
+        remaining = size;
         if (!nonSynchronising) {
             ctx.writeAndFlush(Unpooled.copiedBuffer("+ Ok\r\n", StandardCharsets.US_ASCII));
         }
@@ -237,12 +242,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         }
         LOGGER.info("IMAP client {}: SEARCH nested more than {} deep refused", ctx.channel().remoteAddress(), MAX_SEARCH_NESTING);
         ctx.writeAndFlush(Unpooled.copiedBuffer(tag + " BAD [LIMIT] Search too complex\r\n", StandardCharsets.ISO_8859_1));
-        if (literal != null && literal.group(2).equals("+")) {
-            remaining = Long.parseLong(literal.group(1));
-            state = remaining == 0 ? State.DISCARD_LINE : State.DISCARD;
-        } else {
-            firstPart = true;
-        }
+        skipRestOfCommand(literal);
     }
 
     @Override

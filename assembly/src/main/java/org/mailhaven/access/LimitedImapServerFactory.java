@@ -39,7 +39,7 @@ public class LimitedImapServerFactory extends IMAPServerFactory {
     @Override
     protected IMAPServer createServer() {
         ConnectionLimitHandler limits = new ConnectionLimitHandler("IMAP", ClientConnections.fromSystem("imap"),
-            reason -> "* BYE [UNAVAILABLE] " + capitalized(reason) + "\r\n");
+            reason -> "* BYE [UNAVAILABLE] " + reason + "\r\n");
         return new IMAPServer(decoder, encoder, processor, metrics, gaugeRegistry) {
             @Override
             protected AbstractChannelPipelineFactory createPipelineFactory() {
@@ -47,9 +47,5 @@ public class LimitedImapServerFactory extends IMAPServerFactory {
                     pipeline -> pipeline.addBefore(HandlerConstants.FRAMER, "mailhaven-imap-commands", new ImapCommandGuard()));
             }
         };
-    }
-
-    static String capitalized(String reason) {
-        return Character.toUpperCase(reason.charAt(0)) + reason.substring(1);
     }
 }

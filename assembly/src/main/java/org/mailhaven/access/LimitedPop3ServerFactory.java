@@ -14,7 +14,7 @@ public class LimitedPop3ServerFactory extends POP3ServerFactory {
     @Override
     protected POP3Server createServer() {
         ConnectionLimitHandler limits = new ConnectionLimitHandler("POP3", ClientConnections.fromSystem("pop3"),
-            reason -> "-ERR [SYS/TEMP] " + LimitedImapServerFactory.capitalized(reason) + "\r\n");
+            reason -> "-ERR [SYS/TEMP] " + reason + "\r\n");
         return new POP3Server() {
             @Override
             protected AbstractChannelPipelineFactory createPipelineFactory() {

@@ -160,7 +160,7 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
         private final ManageSieveProcessor processor;
         private final ConnectionLimitHandler limits = new ConnectionLimitHandler("ManageSieve",
             ClientConnections.fromSystem("managesieve"),
-            reason -> "BYE (TRYLATER) \"" + LimitedImapServerFactory.capitalized(reason) + "\"\r\n");
+            reason -> "BYE (TRYLATER) \"" + reason + "\"\r\n");
 
         TlsManageSieveServer(ManageSieveProcessor processor) {
             super(MAX_LINE_LENGTH, processor);

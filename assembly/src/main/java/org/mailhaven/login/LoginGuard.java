@@ -102,24 +102,30 @@ public final class LoginGuard implements LoginGuardMBean {
         boolean trusted = limits.trusted().contains(client);
         Counter clientCounter = clients.get(clientKey);
         if (!trusted && clientCounter != null) {
+            Instant blockedUntil;
+            boolean paused;
             synchronized (clientCounter) {
-                if (clientCounter.blockedUntil.isAfter(now)) {
-                    refusal(protocol, clientKey, account, "client blocked until " + clientCounter.blockedUntil);
-                    return Verdict.CLIENT_BLOCKED;
-                }
-                if (account != null && clientCounter.pausedUntil.isAfter(now)) {
-                    failed(protocol, client, account, "too soon after a failure");
-                    return Verdict.TOO_SOON;
-                }
+                blockedUntil = clientCounter.blockedUntil;
+                paused = clientCounter.pausedUntil.isAfter(now);
+            }
+            if (blockedUntil.isAfter(now)) {
+                refusal(protocol, clientKey, account, "client blocked until " + blockedUntil);
+                return Verdict.CLIENT_BLOCKED;
+            }
+            if (account != null && paused) {
+                failed(protocol, client, account, "too soon after a failure");
+                return Verdict.TOO_SOON;
             }
         }
         Counter accountCounter = account == null ? null : accounts.get(accountKey(account));
         if (accountCounter != null) {
+            Instant blockedUntil;
             synchronized (accountCounter) {
-                if (accountCounter.blockedUntil.isAfter(now) && !isKnownClient(account, clientKey, now)) {
-                    refusal(protocol, clientKey, account, "account blocked until " + accountCounter.blockedUntil);
-                    return Verdict.ACCOUNT_BLOCKED;
-                }
+                blockedUntil = accountCounter.blockedUntil;
+            }
+            if (blockedUntil.isAfter(now) && !isKnownClient(account, clientKey, now)) {
+                refusal(protocol, clientKey, account, "account blocked until " + blockedUntil);
+                return Verdict.ACCOUNT_BLOCKED;
             }
         }
         return Verdict.ALLOWED;
