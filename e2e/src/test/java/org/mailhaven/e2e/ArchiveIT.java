@@ -54,9 +54,9 @@ class ArchiveIT {
         remote = new SmtpSink();
         server.relayThrough(remote.port());
         assertEquals(0, server.james("start").exitCode);
-        cli("AddDomain", "example.com");
+        server.cliOk("AddDomain", "example.com");
         for (String user : new String[] {"alice", "bob", "carol"}) {
-            cli("AddUser", user + "@example.com", PASSWORD);
+            server.cliOk("AddUser", user + "@example.com", PASSWORD);
         }
     }
 
@@ -65,17 +65,12 @@ class ArchiveIT {
         remote.close();
     }
 
-    private static String cli(String... args) throws Exception {
-        Distribution.Result result = server.cli(args);
-        assertEquals(0, result.exitCode, result::toString);
-        return result.stdout;
-    }
 
     /** The one archive entry with this Message-ID, as its SearchArchive line (fields tab-separated). */
     private static String[] entry(String messageId) throws Exception {
         Instant deadline = Instant.now().plusSeconds(30);
         while (true) {
-            String[] lines = cli("SearchArchive", "message-id=" + messageId).split("\n");
+            String[] lines = server.cliOk("SearchArchive", "message-id=" + messageId).split("\n");
             if (lines.length == 2) {
                 return lines[1].split("\t");
             }
@@ -87,7 +82,7 @@ class ArchiveIT {
 
     private static byte[] exported(String id) throws Exception {
         Path folder = Files.createTempDirectory(server.home.getParent(), "eml");
-        cli("ExportArchive", "eml", folder.toString(), "message-id=" + cli("ShowArchive", id).lines()
+        server.cliOk("ExportArchive", "eml", folder.toString(), "message-id=" + server.cliOk("ShowArchive", id).lines()
             .filter(line -> line.startsWith("message-id: ")).findFirst().orElseThrow().substring(12));
         return Files.readAllBytes(folder.resolve(id + ".eml"));
     }
@@ -109,7 +104,7 @@ class ArchiveIT {
         String[] entry = entry("<archive-in@spam.e2e.test>");
         assertEquals("inbound", entry[2]);
         assertEquals("friend@remote.test", entry[3]);
-        String shown = cli("ShowArchive", entry[0]);
+        String shown = server.cliOk("ShowArchive", entry[0]);
         assertTrue(shown.contains("client: 127.0.0.1 (HELO mx.remote.test)"), shown);
         assertTrue(shown.contains("authenticated user: -"), shown);
         byte[] archived = exported(entry[0]);
@@ -127,7 +122,7 @@ class ArchiveIT {
         assertEquals("internal", entry[2]);
         assertEquals("bob@example.com,carol@example.com", entry[4]);
         assertFalse(new String(raw, StandardCharsets.US_ASCII).contains("carol"), "Bcc is in no header");
-        assertTrue(cli("ShowArchive", entry[0]).contains("authenticated user: alice@example.com"));
+        assertTrue(server.cliOk("ShowArchive", entry[0]).contains("authenticated user: alice@example.com"));
         assertReceivedUnchanged(raw, exported(entry[0]));
         clients.fetch("imap", "carol@example.com", PASSWORD, "<archive-bcc@e2e.test>", DELIVERY);
     }
@@ -151,16 +146,16 @@ class ArchiveIT {
     @Order(4)
     void searchFindsBySenderRecipientAndDateAndTheMboxReadsInPython() throws Exception {
         String today = LocalDate.now(ZoneOffset.UTC).toString();
-        assertTrue(cli("SearchArchive", "from=friend@remote").contains("Quarterly figures"));
-        String toCarol = cli("SearchArchive", "to=carol@example.com", "since=" + today, "until=" + today);
+        assertTrue(server.cliOk("SearchArchive", "from=friend@remote").contains("Quarterly figures"));
+        String toCarol = server.cliOk("SearchArchive", "to=carol@example.com", "since=" + today, "until=" + today);
         assertTrue(toCarol.contains("Team lunch") && !toCarol.contains("Offer"), toCarol);
-        assertTrue(cli("SearchArchive", "until=2000-01-01").contains("No archive entry matches."));
+        assertTrue(server.cliOk("SearchArchive", "until=2000-01-01").contains("No archive entry matches."));
         Distribution.Result bad = server.cli("SearchArchive", "colour=blue");
         assertNotEquals(0, bad.exitCode);
         assertTrue(bad.stderr.contains("unknown key \"colour\""), bad.toString());
 
         Path mbox = server.home.getParent().resolve("export.mbox");
-        assertTrue(cli("ExportArchive", "mbox", mbox.toString(), "since=" + today).contains("exported to " + mbox));
+        assertTrue(server.cliOk("ExportArchive", "mbox", mbox.toString(), "since=" + today).contains("exported to " + mbox));
         String python = Python.readMbox(mbox);
         for (String id : new String[] {"<archive-in@spam.e2e.test>", "<archive-bcc@e2e.test>", "<archive-out@e2e.test>"}) {
             String[] entry = entry(id);
@@ -168,7 +163,7 @@ class ArchiveIT {
             assertTrue(python.contains(id + " " + Python.sha256(expected.getBytes(StandardCharsets.ISO_8859_1))),
                 "Python's mailbox reads " + id + " with the archived bytes:\n" + python);
         }
-        assertTrue(cli("VerifyArchive").contains("matches its SHA-256"));
+        assertTrue(server.cliOk("VerifyArchive").contains("matches its SHA-256"));
     }
 
     @Test

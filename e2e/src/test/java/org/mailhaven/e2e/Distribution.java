@@ -1,5 +1,7 @@
 package org.mailhaven.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -152,6 +154,13 @@ final class Distribution {
     }
 
     /** Runs {@code bin/james-cli} with {@code input} on standard input (for prompted passwords). */
+    /** Runs a bin/james-cli command that must succeed (the test fails otherwise); returns what it printed. */
+    String cliOk(String... args) throws IOException, InterruptedException {
+        Result result = cli(args);
+        assertEquals(0, result.exitCode, result::toString);
+        return result.stdout;
+    }
+
     Result cliWithInput(String input, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/james-cli").toString()));
         command.addAll(List.of(args));

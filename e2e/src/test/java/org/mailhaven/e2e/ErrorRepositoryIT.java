@@ -37,8 +37,8 @@ class ErrorRepositoryIT {
         remote = new SmtpSink();
         server.relayThrough(remote.port());
         assertEquals(0, server.james("start").exitCode);
-        cli("AddDomain", "corp.test");
-        cli("AddUser", "admin@corp.test", PASSWORD);
+        server.cliOk("AddDomain", "corp.test");
+        server.cliOk("AddUser", "admin@corp.test", PASSWORD);
     }
 
     @AfterAll
@@ -46,11 +46,6 @@ class ErrorRepositoryIT {
         remote.close();
     }
 
-    private static String cli(String... args) throws Exception {
-        Distribution.Result result = server.cli(args);
-        assertEquals(0, result.exitCode, result::toString);
-        return result.stdout;
-    }
 
     private static void toPostmaster(String id) throws Exception {
         clients.sendUnauthenticated("smtp", "someone@remote.test",
@@ -61,13 +56,13 @@ class ErrorRepositoryIT {
     /** The key (first column) of the kept message whose line contains {@code text}, waiting for it. */
     private static String keyOf(String text) throws Exception {
         for (int attempt = 0; attempt < 100; attempt++) {
-            Optional<String> line = cli("ListErrors").lines().filter(row -> row.contains(text)).findFirst();
+            Optional<String> line = server.cliOk("ListErrors").lines().filter(row -> row.contains(text)).findFirst();
             if (line.isPresent()) {
                 return line.get().split("\t")[0];
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("nothing kept for " + text + ": " + cli("ListErrors"));
+        throw new AssertionError("nothing kept for " + text + ": " + server.cliOk("ListErrors"));
     }
 
     @Test
@@ -80,46 +75,46 @@ class ErrorRepositoryIT {
         String log = server.log();
         assertTrue(log.lines().anyMatch(line -> line.contains("ERROR") && line.contains("postmaster@corp.test")
             && line.contains("kept in")), log);
-        for (int attempt = 0; attempt < 50 && cli("ListErrors").lines().count() < 4; attempt++) {
+        for (int attempt = 0; attempt < 50 && server.cliOk("ListErrors").lines().count() < 4; attempt++) {
             Thread.sleep(200);
         }
-        String list = cli("ListErrors");
+        String list = server.cliOk("ListErrors");
         assertEquals(4, list.lines().count(), list);
         assertTrue(list.startsWith("KEY\tKEPT SINCE\tSENDER\tRECIPIENTS\tSUBJECT\tRETRIES\tREASON"), list);
 
         Distribution.Result status = server.james("status");
         assertTrue(status.stdout.contains("3 message(s) wait in var/mail/error/"), status::toString);
 
-        String shown = cli("ShowError", first);
+        String shown = server.cliOk("ShowError", first);
         assertTrue(shown.contains("Recipients: postmaster@corp.test"), shown);
         assertTrue(shown.contains("No postmaster address is set"), shown);
         assertTrue(shown.contains("Message-ID: <"), shown);
 
         // A retry that fails the same way comes back, one retry more.
-        assertTrue(cli("RetryError", first).contains("1 message"));
+        assertTrue(server.cliOk("RetryError", first).contains("1 message"));
         keyOf("\t1\tNo postmaster address is set");
 
         // Given up: the sender is told (RFC 3464), the message is no longer kept.
         String second = keyOf("second");
-        assertTrue(cli("BounceError", second).contains("bounced"));
+        assertTrue(server.cliOk("BounceError", second).contains("bounced"));
         SmtpSink.Received report = remote.await(received -> received.rcptTo().contains("<someone@remote.test>"),
             DELIVERY);
         assertTrue(report.data().contains("Status: 5.3.0"), report.data());
         assertTrue(report.data().contains("Action: failed"), report.data());
 
         String third = keyOf("third");
-        assertTrue(cli("DeleteError", third).contains("deleted"));
-        assertEquals(1, cli("ListErrors").lines().count() - 1, cli("ListErrors"));
+        assertTrue(server.cliOk("DeleteError", third).contains("deleted"));
+        assertEquals(1, server.cliOk("ListErrors").lines().count() - 1, server.cliOk("ListErrors"));
 
         // With the setting fixed, the kept message is delivered.
         assertEquals(0, server.james("stop").exitCode);
         server.setting("postmaster", "admin@corp.test");
         assertEquals(0, server.james("start").exitCode);
-        assertTrue(cli("RetryError", "all").contains("1 message"));
+        assertTrue(server.cliOk("RetryError", "all").contains("1 message"));
         String delivered = new String(clients.fetch("imap", "admin@corp.test", PASSWORD, "<first@remote.test>", DELIVERY),
             StandardCharsets.US_ASCII);
         assertTrue(delivered.contains("Delivered-To: admin@corp.test"), delivered);
-        assertEquals("No message waits in var/mail/error/.", cli("ListErrors").strip());
+        assertEquals("No message waits in var/mail/error/.", server.cliOk("ListErrors").strip());
         assertTrue(!server.james("status").stdout.contains("wait in var/mail/error"));
     }
 

@@ -59,9 +59,9 @@ class IntegrityIT {
         remote = new SmtpSink();
         server.relayThrough(remote.port());
         assertEquals(0, server.james("start").exitCode);
-        cli("AddDomain", "corp.test");
+        server.cliOk("AddDomain", "corp.test");
         for (String user : List.of("inbound", "submitter", "big", "other")) {
-            cli("AddUser", user + "@corp.test", PASSWORD);
+            server.cliOk("AddUser", user + "@corp.test", PASSWORD);
         }
     }
 
@@ -70,10 +70,6 @@ class IntegrityIT {
         remote.close();
     }
 
-    private static void cli(String... args) throws Exception {
-        Distribution.Result result = server.cli(args);
-        assertEquals(0, result.exitCode, result::toString);
-    }
 
     /** Every message file of the three corpora. */
     static List<Path> corpus() throws IOException, URISyntaxException {
