@@ -192,6 +192,8 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
         private final boolean startTls;
         /** The command a literal announced on the previous line belongs to; one handler per connection. */
         private String awaitingLiteralFor;
+        /** How many lines a client may send during a pause (each at most MAX_LINE_LENGTH). */
+        private static final int MAX_HELD_LINES = 64;
         /** Lines that arrived during a pause after a failed login, and when the pause ends (System.nanoTime). */
         private final Deque<Object> held = new ArrayDeque<>();
         private long resumeAt;
@@ -212,6 +214,13 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             if (!held.isEmpty() || System.nanoTime() < resumeAt) {
+                if (held.size() >= MAX_HELD_LINES) {
+                    // Nobody sends this much while waiting for an answer: a flood, not a client.
+                    held.clear();
+                    writer(ctx).write("BYE \"Too many commands while waiting\"\r\n");
+                    ctx.close();
+                    return;
+                }
                 held.add(msg);
                 return;
             }
