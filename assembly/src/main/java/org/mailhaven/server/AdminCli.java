@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
 import org.apache.james.cli.ServerCmd;
 import org.apache.james.cli.probe.impl.JmxConnection;
 import org.apache.james.cli.type.CmdType;
-import org.mailhaven.mailets.sieve.ScriptException;
-import org.mailhaven.mailets.sieve.SieveEngine;
+import org.mailhaven.core.sieve.ScriptException;
+import org.mailhaven.core.sieve.SieveEngine;
 
 /**
  * {@code bin/james-cli}: James' administration commands ({@link ServerCmd}) against the running

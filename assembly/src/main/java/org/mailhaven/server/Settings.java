@@ -17,7 +17,7 @@ import javax.mail.internet.AddressException;
 
 import org.apache.james.core.MailAddress;
 import org.mailhaven.login.Networks;
-import org.mailhaven.mailets.Parameters;
+import org.mailhaven.core.config.Parameters;
 
 /**
  * The administrator's settings from {@code conf/server.properties}, each overridable by an

@@ -1,6 +1,5 @@
 /**
- * Mailhaven's own matchers. Sub-packages group them by capability (delivery, relay, spam,
- * archive); each is referenced by its fully qualified class name in
+ * Mailhaven's own matchers, each referenced by its fully qualified class name in
  * {@code conf/mailetcontainer.xml}.
  */
 package org.mailhaven.matchers;

@@ -26,11 +26,11 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhaven.mailets.Administration;
-import org.mailhaven.mailets.MessageIds;
-import org.mailhaven.mailets.Parameters;
-import org.mailhaven.mailets.Reception;
-import org.mailhaven.mailets.message.VerbatimMail;
-import org.mailhaven.mailets.message.VerbatimMessage;
+import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.message.Reception;
+import org.mailhaven.core.message.VerbatimMail;
+import org.mailhaven.core.message.VerbatimMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

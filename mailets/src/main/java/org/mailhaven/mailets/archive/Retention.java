@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import org.mailhaven.mailets.Parameters;
+import org.mailhaven.core.config.Parameters;
 
 /**
  * How long entries are kept, per domain: {@code example.com: 365d, example.org: 10y, *: forever}.

@@ -1,5 +1,7 @@
 package org.mailhaven.mailets.bounce;
 
+import org.mailhaven.core.dsn.DsnSender;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -10,9 +12,9 @@ import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.mailhaven.mailets.Parameters;
-import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
-import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
+import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.dsn.DeliveryStatusNotification.Action;
+import org.mailhaven.core.dsn.DeliveryStatusNotification.RecipientReport;
 
 /**
  * Tells the sender that the message could not be delivered to the mail's recipients, with an

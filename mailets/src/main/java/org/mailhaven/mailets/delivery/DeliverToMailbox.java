@@ -1,5 +1,7 @@
 package org.mailhaven.mailets.delivery;
 
+import org.mailhaven.core.sieve.DeliveryTargets;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,16 +36,16 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.PerRecipientHeaders;
 import org.apache.mailet.base.GenericMailet;
-import org.mailhaven.mailets.MessageIds;
-import org.mailhaven.mailets.Parameters;
-import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
-import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
-import org.mailhaven.mailets.bounce.DsnSender;
-import org.mailhaven.mailets.delivery.DeliveryTargets.Target;
-import org.mailhaven.mailets.message.FieldText;
-import org.mailhaven.mailets.message.MemoryBudget;
-import org.mailhaven.mailets.message.VerbatimMail;
-import org.mailhaven.mailets.message.VerbatimMessage;
+import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.dsn.DeliveryStatusNotification.Action;
+import org.mailhaven.core.dsn.DeliveryStatusNotification.RecipientReport;
+import org.mailhaven.core.dsn.DsnSender;
+import org.mailhaven.core.sieve.DeliveryTargets.Target;
+import org.mailhaven.core.message.FieldText;
+import org.mailhaven.core.message.MemoryBudget;
+import org.mailhaven.core.message.VerbatimMail;
+import org.mailhaven.core.message.VerbatimMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -13,7 +13,7 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.mailhaven.mailets.bounce.BounceToSender;
-import org.mailhaven.mailets.message.VerbatimMail;
+import org.mailhaven.core.message.VerbatimMail;
 
 /**
  * Copies of a message sent elsewhere in the pipeline for some of its recipients: forwarded

@@ -1,5 +1,7 @@
 package org.mailhaven.mailets.delivery;
 
+import org.mailhaven.core.address.AddressResolver;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,7 +17,7 @@ import org.apache.james.rrt.api.RecipientRewriteTable;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.mailhaven.mailets.MessageIds;
+import org.mailhaven.core.message.MessageIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,8 @@
 package org.mailhaven.mailets.delivery;
 
+import org.mailhaven.core.address.AddressResolver;
+import org.mailhaven.core.address.DsnExpansion;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -23,14 +26,14 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.DsnParameters.RecipientDsnParameters;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.mailhaven.mailets.MessageIds;
-import org.mailhaven.mailets.Parameters;
-import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
-import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
-import org.mailhaven.mailets.bounce.DsnSender;
-import org.mailhaven.mailets.delivery.AddressResolver.Failure;
-import org.mailhaven.mailets.delivery.AddressResolver.LocalTarget;
-import org.mailhaven.mailets.delivery.AddressResolver.Resolution;
+import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.dsn.DeliveryStatusNotification.Action;
+import org.mailhaven.core.dsn.DeliveryStatusNotification.RecipientReport;
+import org.mailhaven.core.dsn.DsnSender;
+import org.mailhaven.core.address.AddressResolver.Failure;
+import org.mailhaven.core.address.AddressResolver.LocalTarget;
+import org.mailhaven.core.address.AddressResolver.Resolution;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

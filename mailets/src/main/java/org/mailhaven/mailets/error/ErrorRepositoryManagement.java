@@ -20,12 +20,12 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.mailhaven.mailets.KeptMail;
-import org.mailhaven.mailets.MessageIds;
-import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
-import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
-import org.mailhaven.mailets.bounce.DsnSender;
-import org.mailhaven.mailets.message.FieldText;
-import org.mailhaven.mailets.message.VerbatimMail;
+import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.dsn.DeliveryStatusNotification.Action;
+import org.mailhaven.core.dsn.DeliveryStatusNotification.RecipientReport;
+import org.mailhaven.core.dsn.DsnSender;
+import org.mailhaven.core.message.FieldText;
+import org.mailhaven.core.message.VerbatimMail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,8 +9,8 @@ import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhaven.mailets.Administration;
-import org.mailhaven.mailets.MessageIds;
-import org.mailhaven.mailets.bounce.DsnSender;
+import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.dsn.DsnSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -15,11 +15,11 @@ import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.mailet.Mail;
-import org.mailhaven.mailets.MessageIds;
-import org.mailhaven.mailets.bounce.DeliveryStatusNotification.Action;
-import org.mailhaven.mailets.bounce.DeliveryStatusNotification.RecipientReport;
-import org.mailhaven.mailets.bounce.DsnSender;
-import org.mailhaven.mailets.message.VerbatimMail;
+import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.dsn.DeliveryStatusNotification.Action;
+import org.mailhaven.core.dsn.DeliveryStatusNotification.RecipientReport;
+import org.mailhaven.core.dsn.DsnSender;
+import org.mailhaven.core.message.VerbatimMail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

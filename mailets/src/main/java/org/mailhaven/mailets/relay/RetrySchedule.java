@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.mailhaven.mailets.Parameters;
+import org.mailhaven.core.config.Parameters;
 
 /**
  * When to try again: a comma-separated list of waits, the last one repeating, e.g.

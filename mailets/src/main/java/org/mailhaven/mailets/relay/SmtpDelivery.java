@@ -25,7 +25,7 @@ import javax.net.ssl.SSLException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
-import org.mailhaven.mailets.MessageIds;
+import org.mailhaven.core.message.MessageIds;
 import org.mailhaven.mailets.relay.MxResolver.Host;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,14 @@
 package org.mailhaven.mailets.sieve;
 
+import org.mailhaven.core.sieve.Outcome;
+import org.mailhaven.core.sieve.RejectNotice;
+import org.mailhaven.core.sieve.SieveEngine;
+import org.mailhaven.core.sieve.Script;
+import org.mailhaven.core.sieve.VacationResponder;
+import org.mailhaven.core.sieve.VacationStore;
+import org.mailhaven.core.sieve.FilterRun;
+import org.mailhaven.core.sieve.ScriptException;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +37,8 @@ import org.apache.james.user.api.UsersRepository;
 import org.apache.jsieve.exception.SieveException;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.mailhaven.mailets.MessageIds;
-import org.mailhaven.mailets.delivery.DeliveryTargets;
+import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.sieve.DeliveryTargets;
 import org.mailhaven.mailets.delivery.MailCopies;
 import org.mailhaven.mailets.delivery.ResolveRecipients;
 import org.slf4j.Logger;

@@ -1,5 +1,13 @@
 package org.mailhaven.mailets.spam;
 
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.MessageBytes;
+import org.mailhaven.core.spam.BodyText;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.Hit;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UnsupportedEncodingException;

@@ -1,5 +1,13 @@
 package org.mailhaven.mailets.spam;
 
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.MessageBytes;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.AuthResult;
+import org.mailhaven.core.spam.Hit;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -17,8 +25,8 @@ import org.apache.james.jdkim.api.SignatureRecord;
 import org.apache.james.jdkim.exceptions.FailException;
 import org.apache.james.jdkim.exceptions.PermFailException;
 import org.apache.james.jdkim.exceptions.TempFailException;
-import org.mailhaven.mailets.Parameters;
-import org.mailhaven.mailets.dns.Dns;
+import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.dns.Dns;
 
 /**
  * Verifies the DKIM signatures (RFC 6376) of a message with the jDKIM library James bundles,

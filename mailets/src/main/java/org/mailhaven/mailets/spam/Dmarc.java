@@ -1,5 +1,12 @@
 package org.mailhaven.mailets.spam;
 
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.AuthResult;
+import org.mailhaven.core.spam.Hit;
+
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -12,8 +19,8 @@ import javax.mail.MessagingException;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
-import org.mailhaven.mailets.Parameters;
-import org.mailhaven.mailets.dns.Dns;
+import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.dns.Dns;
 
 import com.google.common.net.InternetDomainName;
 

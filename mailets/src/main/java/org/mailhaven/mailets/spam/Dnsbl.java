@@ -1,5 +1,11 @@
 package org.mailhaven.mailets.spam;
 
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.Hit;
+
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -11,7 +17,7 @@ import java.util.Locale;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
-import org.mailhaven.mailets.dns.Dns;
+import org.mailhaven.core.dns.Dns;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;

@@ -1,5 +1,11 @@
 package org.mailhaven.mailets.spam;
 
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.Hit;
+
 import java.io.IOException;
 import java.text.ParseException;
 import java.util.ArrayList;
@@ -20,7 +26,7 @@ import javax.mail.internet.MimeMessage;
 import org.apache.james.core.Domain;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
-import org.mailhaven.mailets.Parameters;
+import org.mailhaven.core.config.Parameters;
 
 /**
  * Rules on the message headers and the client's HELO name that spam often breaks and real mail

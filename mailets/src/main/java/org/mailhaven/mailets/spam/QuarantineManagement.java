@@ -1,5 +1,7 @@
 package org.mailhaven.mailets.spam;
 
+import org.mailhaven.core.spam.SpamReport;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -12,8 +14,8 @@ import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.mailet.MailetContext;
 import org.mailhaven.mailets.KeptMail;
-import org.mailhaven.mailets.MessageIds;
-import org.mailhaven.mailets.message.FieldText;
+import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.message.FieldText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

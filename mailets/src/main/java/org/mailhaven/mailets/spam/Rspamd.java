@@ -1,5 +1,12 @@
 package org.mailhaven.mailets.spam;
 
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.MessageBytes;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.Hit;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +21,7 @@ import java.util.Locale;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
-import org.mailhaven.mailets.Parameters;
+import org.mailhaven.core.config.Parameters;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

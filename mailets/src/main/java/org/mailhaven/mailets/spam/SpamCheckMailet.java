@@ -1,5 +1,10 @@
 package org.mailhaven.mailets.spam;
 
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.SpamReport;
+
 import java.util.Optional;
 
 import javax.mail.MessagingException;

@@ -1,5 +1,8 @@
 package org.mailhaven.mailets.spam;
 
+import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.SpamReport;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +19,10 @@ import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhaven.mailets.Administration;
-import org.mailhaven.mailets.MessageIds;
-import org.mailhaven.mailets.Parameters;
-import org.mailhaven.mailets.message.VerbatimMail;
-import org.mailhaven.mailets.message.VerbatimMessage;
+import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.message.VerbatimMail;
+import org.mailhaven.core.message.VerbatimMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

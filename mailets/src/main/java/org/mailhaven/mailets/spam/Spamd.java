@@ -1,5 +1,12 @@
 package org.mailhaven.mailets.spam;
 
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.MessageBytes;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.Hit;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +22,7 @@ import java.util.regex.Pattern;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
-import org.mailhaven.mailets.Parameters;
+import org.mailhaven.core.config.Parameters;
 
 /**
  * Asks SpamAssassin's {@code spamd} for its verdict (the spamc protocol, command SYMBOLS) and adds

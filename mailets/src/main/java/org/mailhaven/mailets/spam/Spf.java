@@ -1,5 +1,12 @@
 package org.mailhaven.mailets.spam;
 
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.AuthResult;
+import org.mailhaven.core.spam.Hit;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +27,7 @@ import org.apache.james.jspf.impl.DefaultTermsFactory;
 import org.apache.james.jspf.impl.SPF;
 import org.apache.james.jspf.parser.RFC4408SPF1Parser;
 import org.apache.james.jspf.wiring.WiringServiceTable;
-import org.mailhaven.mailets.Parameters;
+import org.mailhaven.core.config.Parameters;
 
 /**
  * SPF (RFC 7208) for the MAIL FROM identity (the HELO name for the null sender) and for the HELO

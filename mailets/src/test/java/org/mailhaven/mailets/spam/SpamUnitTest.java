@@ -1,5 +1,11 @@
 package org.mailhaven.mailets.spam;
 
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.SpamReport;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.AuthResult;
+import org.mailhaven.core.spam.Hit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,8 +28,6 @@ import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MaybeSender;
 import org.apache.james.server.core.MailImpl;
-import org.apache.mailet.MailetContext;
-import org.apache.mailet.MatcherConfig;
 import org.junit.jupiter.api.Test;
 
 class SpamUnitTest {
@@ -44,31 +48,6 @@ class SpamUnitTest {
         assertEquals("mx.example.com", SpamVerdict.authservIdOf("(forged) mx.example.com; dkim=pass"));
         assertEquals("mx.example.com", SpamVerdict.authservIdOf(" (a (nested) one)\r\n\tmx.example.com 1; none"));
         assertEquals("other.example", SpamVerdict.authservIdOf("other.example; dkim=pass (mx.example.com)"));
-    }
-
-    @Test
-    void reportSurvivesTheMailAttributeRoundTrip() {
-        SpamReport report = new SpamReport();
-        report.add("spf", new CheckResult(List.of(new Hit("SPF_FAIL", 5, "example.org does not\tallow\n192.0.2.7")),
-            List.of(new AuthResult("spf", "fail", "example.org", "smtp.mailfrom=a@example.org")), Optional.empty()));
-        report.failed("dkim", "DNS timeout");
-        SpamReport copy = SpamReport.parse(report.serialize());
-        assertEquals(5.0, copy.score());
-        assertEquals("SPF_FAIL", copy.tests());
-        assertEquals("example.org does not allow 192.0.2.7", copy.hits().get(0).description());
-        assertEquals("spf=fail smtp.mailfrom=a@example.org", copy.authentication().get(0).asHeaderPart());
-        assertEquals(Map.of("dkim", "DNS timeout"), copy.unchecked());
-        assertTrue(copy.has("spf") && copy.has("dkim"));
-    }
-
-    @Test
-    void refusalNamesTheStrongestReasons() {
-        SpamReport report = new SpamReport();
-        report.add("a", CheckResult.of(List.of(new Hit("SMALL", 1, "small"), new Hit("BIG", 20, "listed"))));
-        assertTrue(report.refusal(25).isEmpty());
-        assertEquals("5.7.1 Message refused as spam (score 21.0): listed; small", report.refusal(15).orElseThrow());
-        report.add("b", new CheckResult(List.of(), List.of(), Optional.of("5.7.23 SPF fail")));
-        assertEquals("5.7.23 SPF fail", report.refusal(100).orElseThrow());
     }
 
     @Test
@@ -111,33 +90,6 @@ class SpamUnitTest {
         MimeMessage clean = message("From: Ann <ann@example.org>\nDate: Sun, 22 Nov 2026 10:00:00 +0000\n"
             + "Message-ID: <1@example.org>\n\nhi\n");
         assertTrue(check.run(evidence("mx.example.org", "ann@example.org", clean)).hits().isEmpty());
-    }
-
-    @Test
-    void spamScoreMatcherReadsTheReportOfTheSmtpServer() throws Exception {
-        SpamScoreAtLeast matcher = new SpamScoreAtLeast();
-        matcher.init(new MatcherConfig() {
-            public String getCondition() {
-                return "5";
-            }
-
-            public MailetContext getMailetContext() {
-                return null;
-            }
-
-            public String getMatcherName() {
-                return "SpamScoreAtLeast";
-            }
-        });
-        MailImpl mail = MailImpl.builder().name("m").addRecipient("bob@example.com").build();
-        assertTrue(matcher.match(mail).isEmpty(), "not scored: never matches");
-        SpamReport report = new SpamReport();
-        report.add("content", CheckResult.of(new Hit("RULE", 4.5, "a rule")));
-        report.storeIn(mail);
-        assertTrue(matcher.match(mail).isEmpty());
-        report.add("dnsbl:x", CheckResult.of(new Hit("LISTED", 1, "listed")));
-        report.storeIn(mail);
-        assertEquals(1, matcher.match(mail).size());
     }
 
     @Test

@@ -1,0 +1,29 @@
+package org.mailhaven.core.spam;
+
+import java.io.IOException;
+
+/**
+ * One spam check. Each check mailet of the {@code spam} processor registers its check with
+ * {@link SpamChecks} so that the SMTP server can run it before it answers the client, where it
+ * still can refuse; the mailet runs it itself only for mail the SMTP server did not check.
+ */
+public interface SpamCheck {
+    /** Unique per check (a DNSBL check is named after its zone); listed in X-Spam-Unchecked. */
+    String name();
+
+    /** True if the client address and HELO name suffice, so the check can already run at RCPT. */
+    default boolean atConnection() {
+        return false;
+    }
+
+    /** True if the check reads the authentication results of the others (DMARC): it runs after them. */
+    default boolean usesAuthentication() {
+        return false;
+    }
+
+    /**
+     * @throws IOException when the check could not be done (DNS or engine failure, timeout): the
+     *                     message is then accepted and the header says which check did not run
+     */
+    CheckResult run(Evidence evidence) throws IOException;
+}

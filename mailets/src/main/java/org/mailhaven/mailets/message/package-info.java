@@ -1,5 +1,0 @@
-/**
- * Messages kept byte for byte: what the pipeline stores or passes on is what was received, with
- * only the header fields the pipeline adds on top ({@link org.mailhaven.mailets.message.VerbatimMessage}).
- */
-package org.mailhaven.mailets.message;

@@ -1,0 +1,318 @@
+package org.mailhaven.imap;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.james.imap.api.ImapSessionState;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imapserver.netty.NettyConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+
+/**
+ * Reads each IMAP command, with its literals, before James' decoder does, and hands it over so
+ * that James cannot be misled (CVE-2024-37358 class, fixed upstream only in 3.8.2):
+ *
+ * <ul>
+ * <li><b>A literal is never read as a command.</b> When James refused a command before reading
+ * its literals (wrong state, syntax), it took the literals that followed as new commands: in
+ * {@code x SEARCH TEXT {1+} a TEXT {1+} b TEXT {17+} z CREATE Injected} the last literal ran as
+ * {@code z CREATE}. Here James gets each line up to a literal on its own; James refuses such a
+ * command while it reads that line, so if its answer comes back in that moment, the rest of the
+ * command (literals included) is dropped, else the literal's bytes follow. James gets every
+ * literal as a non-synchronising one; a client that sent a synchronising one gets its
+ * {@code + Ok} from here (James did not send one for a second literal of a command, and such
+ * clients hung).</li>
+ * <li><b>Before login, literals are small</b> (8 KiB: a user name or password). A larger
+ * synchronising literal is refused with {@code NO [TOOBIG]} instead of the {@code +} the client
+ * waits for; a larger non-synchronising one ends the connection with {@code * BYE [TOOBIG]}
+ * (RFC 7888 4). James read 50 MiB for {@code LOGIN {52428800}}.</li>
+ * <li><b>SEARCH has bounded nesting</b>: more than {@value #MAX_SEARCH_NESTING} parentheses,
+ * NOT and OR in one SEARCH is refused with {@code BAD}; James' recursive parser died of a
+ * {@code StackOverflowError} at about 1000.</li>
+ * <li>A command line (outside literals) is at most {@value #MAX_LINE} bytes.</li>
+ * </ul>
+ * One per connection, before James' line framer ({@link LimitedImapServerFactory}).
+ */
+final class ImapCommandGuard extends ChannelDuplexHandler {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ImapCommandGuard.class);
+    static final int MAX_LITERAL_BEFORE_LOGIN = 8 * 1024;
+    static final int MAX_LINE = 65 * 1024;
+    static final int MAX_SEARCH_NESTING = 100;
+    private static final Pattern LITERAL = Pattern.compile("\\{(\\d{1,18})(\\+?)}\\r?\\n$");
+
+    private enum State {
+        /** Reading a command line (or the rest of one after a literal). */
+        LINE,
+        /** Passing the bytes of a literal to James. */
+        LITERAL,
+        /** Dropping the bytes of a literal of a command James has answered. */
+        DISCARD,
+        /** Dropping the rest of a line of a command James has answered. */
+        DISCARD_LINE,
+        /** The connection is being closed. */
+        CLOSED
+    }
+
+    private State state = State.LINE;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private long remaining;
+    /** The line being read starts a command (not the rest of one after a literal). */
+    private boolean firstPart = true;
+    private String tag = "";
+    private boolean search;
+    private int nesting;
+    /** Set while James reads a line that ends with a literal: whether James answered the command. */
+    private boolean watching;
+    private boolean answered;
+    private boolean outputAtLineStart = true;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (!(msg instanceof ByteBuf bytes)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            read(ctx, bytes);
+        } finally {
+            bytes.release();
+        }
+    }
+
+    private void read(ChannelHandlerContext ctx, ByteBuf bytes) {
+        while (bytes.isReadable()) {
+            switch (state) {
+                case LINE, DISCARD_LINE -> {
+                    if (!collectLine(ctx, bytes)) {
+                        return;
+                    }
+                }
+                case LITERAL -> {
+                    int length = (int) Math.min(remaining, bytes.readableBytes());
+                    remaining -= length;
+                    if (remaining == 0) {
+                        state = State.LINE;
+                        firstPart = false;
+                    }
+                    ctx.fireChannelRead(bytes.readRetainedSlice(length));
+                }
+                case DISCARD -> {
+                    int length = (int) Math.min(remaining, bytes.readableBytes());
+                    bytes.skipBytes(length);
+                    remaining -= length;
+                    if (remaining == 0) {
+                        state = State.DISCARD_LINE;
+                    }
+                }
+                default -> {
+                    bytes.skipBytes(bytes.readableBytes());
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Adds bytes up to the end of the line; handles the line if it ended. */
+    private boolean collectLine(ChannelHandlerContext ctx, ByteBuf bytes) {
+        int end = bytes.indexOf(bytes.readerIndex(), bytes.writerIndex(), (byte) '\n');
+        int length = (end < 0 ? bytes.writerIndex() : end + 1) - bytes.readerIndex();
+        if (line.size() + length > MAX_LINE) {
+            bye(ctx, "* BYE Command line too long\r\n");
+            return false;
+        }
+        byte[] chunk = new byte[length];
+        bytes.readBytes(chunk);
+        line.writeBytes(chunk);
+        if (end < 0) {
+            return false;
+        }
+        byte[] complete = line.toByteArray();
+        line.reset();
+        if (state == State.DISCARD_LINE) {
+            discardLine(complete);
+        } else {
+            handleLine(ctx, complete);
+        }
+        return true;
+    }
+
+    private void discardLine(byte[] complete) {
+        skipRestOfCommand(literal(new String(complete, StandardCharsets.ISO_8859_1)));
+    }
+
+    /**
+     * Drops what is left of a command that has been answered: the bytes of a non-synchronising
+     * literal announced at the end of its last line, and the lines after it. A client that
+     * announced a synchronising one waits for a "+" that does not come: the command ends there.
+     */
+    private void skipRestOfCommand(Matcher literal) {
+        firstPart = true;
+        if (literal != null && literal.group(2).equals("+")) {
+            remaining = Long.parseLong(literal.group(1));
+            state = remaining == 0 ? State.DISCARD_LINE : State.DISCARD;
+        } else {
+            state = State.LINE;
+        }
+    }
+
+    private void handleLine(ChannelHandlerContext ctx, byte[] complete) {
+        String text = new String(complete, StandardCharsets.ISO_8859_1);
+        if (firstPart) {
+            startCommand(text);
+        }
+        Matcher literal = literal(text);
+        if (search) {
+            nesting += nesting(text);
+            if (nesting > MAX_SEARCH_NESTING) {
+                refuseSearch(ctx, literal);
+                return;
+            }
+        }
+        if (literal == null) {
+            firstPart = true;
+            ctx.fireChannelRead(Unpooled.wrappedBuffer(complete));
+            return;
+        }
+        long size = Long.parseLong(literal.group(1));
+        boolean nonSynchronising = literal.group(2).equals("+");
+        String before = text.substring(0, literal.start());
+        if (size > MAX_LITERAL_BEFORE_LOGIN && !authenticated(ctx)) {
+            LOGGER.info("IMAP client {} sent a literal of {} bytes before login: refused", ctx.channel().remoteAddress(), size);
+            if (nonSynchronising) {
+                bye(ctx, "* BYE [TOOBIG] Literals before login may have at most 8 KiB\r\n");
+                return;
+            }
+            // The client waits for "+": it gets the answer instead. If James has the start of the
+            // command, an empty string ends it (James refuses it).
+            if (firstPart) {
+                ctx.writeAndFlush(Unpooled.copiedBuffer(tag + " NO [TOOBIG] Literals before login may have at most 8 KiB\r\n",
+                    StandardCharsets.ISO_8859_1));
+            } else {
+                ctx.fireChannelRead(Unpooled.copiedBuffer(before + "\"\"\r\n", StandardCharsets.ISO_8859_1));
+            }
+            firstPart = true;
+            return;
+        }
+        // James refuses a command it cannot run while it reads the line, in this very call.
+        watching = true;
+        answered = false;
+        try {
+            ctx.fireChannelRead(Unpooled.copiedBuffer(before + "{" + size + "+}\r\n", StandardCharsets.ISO_8859_1));
+        } finally {
+            watching = false;
+        }
+        if (answered) {
+            skipRestOfCommand(literal);
+            return;
+        }
+        remaining = size;
+        if (!nonSynchronising) {
+            ctx.writeAndFlush(Unpooled.copiedBuffer("+ Ok\r\n", StandardCharsets.US_ASCII));
+        }
+        state = size == 0 ? State.LINE : State.LITERAL;
+        firstPart = false;
+    }
+
+    private void startCommand(String text) {
+        String[] words = text.strip().split("\\s+", 4);
+        tag = words[0];
+        String command = words.length > 1 ? words[1].toUpperCase(Locale.ROOT) : "";
+        if (command.equals("UID") && words.length > 2) {
+            command = words[2].toUpperCase(Locale.ROOT);
+        }
+        search = command.equals("SEARCH");
+        nesting = 0;
+    }
+
+    private void refuseSearch(ChannelHandlerContext ctx, Matcher literal) {
+        if (!firstPart) {
+            bye(ctx, "* BYE [LIMIT] Search too complex\r\n");
+            return;
+        }
+        LOGGER.info("IMAP client {}: SEARCH nested more than {} deep refused", ctx.channel().remoteAddress(), MAX_SEARCH_NESTING);
+        ctx.writeAndFlush(Unpooled.copiedBuffer(tag + " BAD [LIMIT] Search too complex\r\n", StandardCharsets.ISO_8859_1));
+        skipRestOfCommand(literal);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof ByteBuf bytes) {
+            if (watching && answers(bytes)) {
+                answered = true;
+            }
+            if (bytes.isReadable()) {
+                outputAtLineStart = bytes.getByte(bytes.writerIndex() - 1) == '\n';
+            }
+        }
+        ctx.write(msg, promise);
+    }
+
+    /** Whether James' output holds the tagged answer to the command being read. */
+    private boolean answers(ByteBuf bytes) {
+        String output = bytes.toString(StandardCharsets.ISO_8859_1);
+        return (outputAtLineStart && output.startsWith(tag + " ")) || output.contains("\n" + tag + " ");
+    }
+
+    private void bye(ChannelHandlerContext ctx, String text) {
+        state = State.CLOSED;
+        ctx.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static boolean authenticated(ChannelHandlerContext ctx) {
+        ImapSession session = ctx.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get();
+        return session != null && session.getState() != ImapSessionState.NON_AUTHENTICATED;
+    }
+
+    /** The literal announced at the end of a line ({@code {n}} or {@code {n+}}), or null. */
+    private static Matcher literal(String line) {
+        Matcher matcher = LITERAL.matcher(line);
+        matcher.region(Math.max(0, line.length() - 24), line.length());
+        return matcher.find() ? matcher : null;
+    }
+
+    /** Parentheses, NOT and OR outside quoted strings: how deep James' parser will recurse. */
+    static int nesting(String text) {
+        int count = 0;
+        boolean quoted = false;
+        StringBuilder word = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                }
+                continue;
+            }
+            if (c == '"') {
+                quoted = true;
+            } else if (c == '(') {
+                count++;
+            }
+            if (Character.isLetter(c)) {
+                word.append(c);
+            } else {
+                count += isNotOrOr(word) ? 1 : 0;
+                word.setLength(0);
+            }
+        }
+        return count + (isNotOrOr(word) ? 1 : 0);
+    }
+
+    private static boolean isNotOrOr(StringBuilder word) {
+        return word.length() > 0 && word.length() <= 3 && (word.toString().equalsIgnoreCase("NOT")
+            || word.toString().equalsIgnoreCase("OR"));
+    }
+}

@@ -1,0 +1,54 @@
+package org.mailhaven.imap;
+
+import org.mailhaven.access.ConnectionLimitHandler;
+import org.mailhaven.access.ClientConnections;
+
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.imap.api.process.ImapProcessor;
+import org.apache.james.imap.decode.ImapDecoder;
+import org.apache.james.imap.encode.ImapEncoder;
+import org.apache.james.imapserver.netty.IMAPServer;
+import org.apache.james.imapserver.netty.IMAPServerFactory;
+import org.apache.james.imapserver.netty.ImapMetrics;
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
+import org.apache.james.protocols.netty.HandlerConstants;
+
+/**
+ * James' IMAP listeners with our connection limits ({@link ConnectionLimitHandler}: per address,
+ * per network, a reserve for new clients; {@code imap.connections.*} in
+ * {@code conf/server.properties}) and every command read by the {@link ImapCommandGuard} first
+ * (literals that cannot become commands, small literals before login, bounded SEARCH nesting). Replaces James' {@code imapserver} bean in
+ * {@code META-INF/mailhaven/spring-overrides.xml}; configured by {@code conf/imapserver.xml} as before.
+ */
+public class LimitedImapServerFactory extends IMAPServerFactory {
+    private final ImapDecoder decoder;
+    private final ImapEncoder encoder;
+    private final ImapProcessor processor;
+    private final ImapMetrics metrics;
+    private final GaugeRegistry gaugeRegistry;
+
+    public LimitedImapServerFactory(FileSystem fileSystem, ImapDecoder decoder, ImapEncoder encoder, ImapProcessor processor,
+                                    MetricFactory metricFactory, GaugeRegistry gaugeRegistry) {
+        super(fileSystem, decoder, encoder, processor, metricFactory, gaugeRegistry);
+        this.decoder = decoder;
+        this.encoder = encoder;
+        this.processor = processor;
+        this.metrics = new ImapMetrics(metricFactory);
+        this.gaugeRegistry = gaugeRegistry;
+    }
+
+    @Override
+    protected IMAPServer createServer() {
+        ConnectionLimitHandler limits = new ConnectionLimitHandler("IMAP", ClientConnections.fromSystem("imap"),
+            reason -> "* BYE [UNAVAILABLE] " + reason + "\r\n");
+        return new IMAPServer(decoder, encoder, processor, metrics, gaugeRegistry) {
+            @Override
+            protected AbstractChannelPipelineFactory createPipelineFactory() {
+                return limits.around(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup(),
+                    pipeline -> pipeline.addBefore(HandlerConstants.FRAMER, "mailhaven-imap-commands", new ImapCommandGuard()));
+            }
+        };
+    }
+}

@@ -1,0 +1,84 @@
+package org.mailhaven.imap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+
+/**
+ * The guard in front of a stand-in for James' decoder, which refuses every command at once as
+ * James does for a command not valid in the session's state.
+ */
+class ImapCommandGuardTest {
+    private final StringBuilder james = new StringBuilder();
+    private final EmbeddedChannel channel = new EmbeddedChannel(new ImapCommandGuard(), new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            String text = ((ByteBuf) msg).toString(StandardCharsets.ISO_8859_1);
+            ((ByteBuf) msg).release();
+            james.append(text);
+            if (refuse && text.startsWith("x ")) {
+                ctx.writeAndFlush(Unpooled.copiedBuffer("x NO not now\r\n", StandardCharsets.US_ASCII));
+            }
+        }
+    });
+    private boolean refuse;
+
+    private String sent() {
+        StringBuilder out = new StringBuilder();
+        for (ByteBuf buf = channel.readOutbound(); buf != null; buf = channel.readOutbound()) {
+            out.append(buf.toString(StandardCharsets.ISO_8859_1));
+            buf.release();
+        }
+        return out.toString();
+    }
+
+    private void receive(String text) {
+        channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void theLiteralsOfARefusedCommandAreDropped() {
+        refuse = true;
+        receive("x SEARCH TEXT {1+}\r\na TEXT {1+}\r\nb TEXT {17+}\r\nz CREATE Injected\r\nl NOOP\r\n");
+        assertEquals("x SEARCH TEXT {1+}\r\nl NOOP\r\n", james.toString());
+        assertEquals("x NO not now\r\n", sent());
+    }
+
+    @Test
+    void literalsReachJamesAsNonSynchronisingOnesAndSynchronisingClientsGetTheirContinuation() {
+        receive("a LOGIN {5}\r\n");
+        assertEquals("+ Ok\r\n", sent());
+        receive("alice {6}\r\n");
+        assertEquals("+ Ok\r\n", sent());
+        receive("secret\r\n");
+        assertEquals("a LOGIN {5+}\r\nalice {6+}\r\nsecret\r\n", james.toString());
+    }
+
+    @Test
+    void bigLiteralsBeforeLoginAreRefused() {
+        receive("a LOGIN {52428800}\r\n");
+        assertEquals("a NO [TOOBIG] Literals before login may have at most 8 KiB\r\n", sent());
+        assertEquals("", james.toString());
+        receive("b LOGIN {52428800+}\r\n");
+        assertEquals("* BYE [TOOBIG] Literals before login may have at most 8 KiB\r\n", sent());
+    }
+
+    @Test
+    void deepSearchesAreRefused() {
+        receive("s SEARCH " + "NOT ".repeat(101) + "ALL\r\n");
+        assertEquals("s BAD [LIMIT] Search too complex\r\n", sent());
+        receive("t SEARCH OR (SUBJECT \"NOT OR (\") (NOT FROM y)\r\n");
+        assertEquals("t SEARCH OR (SUBJECT \"NOT OR (\") (NOT FROM y)\r\n", james.toString());
+        assertEquals(4, ImapCommandGuard.nesting("OR (SUBJECT \"NOT OR (\") (NOT FROM y)"));
+        assertNull(channel.readOutbound());
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * The mail queues (ActiveMQ, in-process only), handing out the bytes that went in.
+ */
+package org.mailhaven.storage.queue;
