@@ -22,7 +22,8 @@ import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * Checks {@code conf/} before James reads it, so that a broken file is reported as
- * "file, line, column: what is wrong" instead of a Spring stack trace.
+ * "file, line, column: what is wrong" instead of a Spring stack trace, and so that a misspelt
+ * parameter of a mailet or protocol hook stops the start instead of falling back to a default.
  */
 final class ConfigCheck {
     /** The files James looks up on the class path; each must come from our conf/, not a jar. */
@@ -49,6 +50,7 @@ final class ConfigCheck {
         } catch (IOException e) {
             throw new SettingsException("conf/: cannot be listed (" + e.getMessage() + ")", e);
         }
+        Components.check(Components.read(conf));
     }
 
     /**

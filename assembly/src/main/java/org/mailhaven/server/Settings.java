@@ -12,12 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.mail.internet.AddressException;
 
 import org.apache.james.core.MailAddress;
-import org.mailhaven.login.Networks;
 import org.mailhaven.core.config.Parameters;
+import org.mailhaven.login.Networks;
 
 /**
  * The administrator's settings from {@code conf/server.properties}, each overridable by an
@@ -251,6 +252,21 @@ public final class Settings {
     }
 
     /** The name this server gives itself in SMTP greetings, Received headers and its certificate. */
+    /** Every setting, in the order of conf/server.properties' documentation. */
+    public Set<String> keys() {
+        return DEFAULTS.keySet();
+    }
+
+    /** Whether {@code key} has its default value, wherever it was written. */
+    public boolean isDefault(String key) {
+        return values.get(key).equals(DEFAULTS.get(key));
+    }
+
+    /** Where the value of {@code key} came from: "default", "conf/server.properties line N" or the environment variable. */
+    public String origin(String key) {
+        return origins.get(key);
+    }
+
     public String hostname() {
         String configured = values.get("hostname");
         if (!configured.isEmpty()) {

@@ -72,6 +72,64 @@ class StartupFailureIT {
         }
     }
 
+    /** A mailet parameter James would silently ignore stops the start, with its line and the name meant. */
+    @Test
+    void misspeltMailetParameterIsNamedWithItsLineAndTheNearestName() throws Exception {
+        assertRefused("conf/mailetcontainer.xml", "<retrySchedule>15m</retrySchedule>", "<retryschedule>15m</retryschedule>",
+            "Relay has no parameter <retryschedule>; did you mean <retrySchedule>?");
+    }
+
+    @Test
+    void misspeltHookParameterIsNamedWithItsLine() throws Exception {
+        assertRefused("conf/smtpserver.xml", "<refuse>true</refuse>", "<refuze>true</refuze>",
+            "SpamCheckHook has no parameter <refuze>; did you mean <refuse>?");
+    }
+
+    private static void assertRefused(String file, String text, String typo, String problem) throws Exception {
+        Path path = server.home.resolve(file);
+        String original = Files.readString(path, StandardCharsets.UTF_8);
+        int line = original.substring(0, original.indexOf(text)).split("\n", -1).length;
+        try {
+            Files.writeString(path, original.replaceFirst(text, typo), StandardCharsets.UTF_8);
+            Distribution.Result start = server.james("start");
+            assertEquals(1, start.exitCode, start::toString);
+            assertTrue(start.stderr.contains(file + " line " + line + ": " + problem), start::toString);
+            Distribution.Result config = server.james("config");
+            assertEquals(1, config.exitCode, config::toString);
+            assertTrue(config.stderr.contains(file + " line " + line + ": " + problem), config::toString);
+        } finally {
+            Files.writeString(path, original, StandardCharsets.UTF_8);
+        }
+        assertEquals(3, server.james("status").exitCode, "nothing left running");
+    }
+
+    /** bin/james config: every value with where it comes from; --changed only what differs from the default. */
+    @Test
+    void configShowsEveryValueWithItsOrigin() throws Exception {
+        Path mailets = server.home.resolve("conf/mailetcontainer.xml");
+        String original = Files.readString(mailets, StandardCharsets.UTF_8);
+        try {
+            Files.writeString(mailets, original.replaceFirst("<retrySchedule>15m</retrySchedule>",
+                "<retrySchedule>5m, 1h</retrySchedule><smarthostPassword>s3cret-pw</smarthostPassword>"), StandardCharsets.UTF_8);
+            Distribution.Result all = server.james("config");
+            assertEquals(0, all.exitCode, all::toString);
+            assertTrue(all.stdout.contains("smtp.port = " + server.port("smtp")), all::toString);
+            assertTrue(all.stdout.matches("(?s).*\\nsmtp\\.port = \\d+ +# environment variable MAILHAVEN_SMTP_PORT\\n.*"), all::toString);
+            assertTrue(all.stdout.matches("(?s).*\\nsmtp\\.timeout = 300s +# conf/server\\.properties line \\d+\\n.*"), all::toString);
+            assertTrue(all.stdout.contains("# conf/mailetcontainer.xml, processor relay\norg.mailhaven.mailets.relay.Relay  match=All"),
+                all::toString);
+            assertTrue(all.stdout.matches("(?s).*\\n    retrySchedule = 5m, 1h +# line \\d+\\n.*"), all::toString);
+            assertTrue(all.stdout.matches("(?s).*\\n    remotePort = 25 +# default\\n.*"), all::toString);
+            assertTrue(all.stdout.matches("(?s).*\\n    heloName = [^$\\s]+ +# line \\d+\\n.*"), "placeholders resolved: " + all);
+            assertTrue(all.stdout.contains("smarthostPassword = (hidden)") && !all.stdout.contains("s3cret-pw"), all::toString);
+            Distribution.Result changed = server.james("config", "--changed");
+            assertEquals(0, changed.exitCode, changed::toString);
+            assertTrue(changed.stdout.contains("retrySchedule = 5m, 1h") && !changed.stdout.contains("remotePort"), changed::toString);
+        } finally {
+            Files.writeString(mailets, original, StandardCharsets.UTF_8);
+        }
+    }
+
     @Test
     void cliExplainsThatTheServerIsNotRunning() throws Exception {
         Distribution.Result cli = server.cli("ListDomains");

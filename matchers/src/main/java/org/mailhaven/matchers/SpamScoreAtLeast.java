@@ -1,7 +1,5 @@
 package org.mailhaven.matchers;
 
-import org.mailhaven.core.spam.SpamReport;
-
 import java.util.Collection;
 import java.util.List;
 
@@ -10,6 +8,7 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
+import org.mailhaven.core.spam.SpamReport;
 
 /**
  * Matches mail whose spam score, as the spam checks found it so far, is at least the number given:

@@ -3,6 +3,7 @@ package org.mailhaven.access;
 import javax.inject.Inject;
 
 import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.domainlist.api.DomainList;
@@ -15,6 +16,8 @@ import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.apache.james.rrt.api.RecipientRewriteTable;
 import org.apache.james.user.api.UsersRepository;
 import org.mailhaven.core.address.AddressResolver;
+import org.mailhaven.core.config.ParameterSpec;
+import org.mailhaven.core.config.Parameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * must match the mailet's), {@code maxDepth} (default 10).
  */
 public class LocalRecipientRcptHook implements RcptHook, ProtocolHandler {
+    /** Every parameter this hook takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("subaddressSeparator", "+")
+        .with("maxDepth", "10");
+
     private static final Logger LOGGER = LoggerFactory.getLogger(LocalRecipientRcptHook.class);
 
     private final RecipientRewriteTable mappings;
@@ -46,9 +54,11 @@ public class LocalRecipientRcptHook implements RcptHook, ProtocolHandler {
     }
 
     @Override
-    public void init(Configuration config) {
-        resolver = new AddressResolver(mappings, users, domains, config.getString("subaddressSeparator", "+"),
-            config.getInt("maxDepth", 10));
+    public void init(Configuration config) throws ConfigurationException {
+        HookParameters.apply(PARAMETERS, "LocalRecipientRcptHook", config, params -> {
+            resolver = new AddressResolver(mappings, users, domains, params.text("subaddressSeparator"),
+                params.positiveInt("maxDepth"));
+        });
     }
 
     @Override

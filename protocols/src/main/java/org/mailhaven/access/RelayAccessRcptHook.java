@@ -3,6 +3,7 @@ package org.mailhaven.access;
 import javax.inject.Inject;
 
 import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
@@ -14,6 +15,8 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.mailhaven.core.config.ParameterSpec;
+import org.mailhaven.core.config.Parameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * <p>Parameters: {@code requireAuthentication} (boolean, default {@code false}).
  */
 public class RelayAccessRcptHook implements RcptHook, ProtocolHandler {
+    /** Every parameter this hook takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("requireAuthentication", "false");
+
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayAccessRcptHook.class);
 
     private final DomainList domains;
@@ -48,8 +55,10 @@ public class RelayAccessRcptHook implements RcptHook, ProtocolHandler {
     }
 
     @Override
-    public void init(Configuration config) {
-        requireAuthentication = config.getBoolean("requireAuthentication", false);
+    public void init(Configuration config) throws ConfigurationException {
+        HookParameters.apply(PARAMETERS, "RelayAccessRcptHook", config, params -> {
+            requireAuthentication = params.bool("requireAuthentication");
+        });
     }
 
     @Override

@@ -20,9 +20,10 @@ import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
-import org.mailhaven.core.message.MessageIds;
 import org.mailhaven.core.address.AddressResolver;
+import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.message.MessageIds;
 import org.mailhaven.core.spam.Evidence;
 import org.mailhaven.core.spam.SpamChecks;
 import org.mailhaven.core.spam.SpamReport;
@@ -50,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * to review what would have been refused).
  */
 public class SpamCheckHook implements RcptHook, JamesMessageHook, ProtocolHandler {
+    /** Every parameter this hook takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("timeout", "10s")
+        .with("refuse", "true");
+
     private static final Logger LOGGER = LoggerFactory.getLogger(SpamCheckHook.class);
     private static final ProtocolSession.AttachmentKey<SpamReport> CONNECTION_REPORT =
         ProtocolSession.AttachmentKey.of("mailhaven.spam.connection", SpamReport.class);
@@ -65,10 +71,10 @@ public class SpamCheckHook implements RcptHook, JamesMessageHook, ProtocolHandle
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        String text = config.getString("timeout", "10s");
-        timeout = Parameters.parseDuration(text.strip())
-            .orElseThrow(() -> new ConfigurationException("SpamCheckHook: timeout '" + text + "' is not a duration like 10s"));
-        refuse = config.getBoolean("refuse", true);
+        HookParameters.apply(PARAMETERS, "SpamCheckHook", config, params -> {
+            timeout = params.duration("timeout");
+            refuse = params.bool("refuse");
+        });
     }
 
     @Override

@@ -1,8 +1,5 @@
 package org.mailhaven.imap;
 
-import org.mailhaven.access.ConnectionLimitHandler;
-import org.mailhaven.access.ClientConnections;
-
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.decode.ImapDecoder;
@@ -14,6 +11,8 @@ import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
 import org.apache.james.protocols.netty.HandlerConstants;
+import org.mailhaven.access.ClientConnections;
+import org.mailhaven.access.ConnectionLimitHandler;
 
 /**
  * James' IMAP listeners with our connection limits ({@link ConnectionLimitHandler}: per address,

@@ -7,9 +7,9 @@ import java.util.Optional;
 import org.apache.james.managesieve.api.Session;
 import org.apache.james.managesieve.api.SessionTerminatedException;
 import org.apache.james.managesieve.api.commands.CoreCommands;
+import org.mailhaven.core.sieve.ScriptNames;
 import org.mailhaven.login.LoginGuard;
 import org.mailhaven.login.SaslPlain;
-import org.mailhaven.core.sieve.ScriptNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

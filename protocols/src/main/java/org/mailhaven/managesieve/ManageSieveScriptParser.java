@@ -2,8 +2,8 @@ package org.mailhaven.managesieve;
 
 import java.util.List;
 
-import org.apache.james.managesieve.jsieve.Parser;
 import org.apache.james.managesieve.api.SyntaxException;
+import org.apache.james.managesieve.jsieve.Parser;
 import org.mailhaven.core.sieve.ScriptException;
 import org.mailhaven.core.sieve.SieveEngine;
 

@@ -1,8 +1,5 @@
 package org.mailhaven.managesieve;
 
-import org.mailhaven.access.ConnectionLimitHandler;
-import org.mailhaven.access.ClientConnections;
-
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
@@ -39,6 +36,8 @@ import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.sieverepository.api.ScriptContent;
 import org.apache.james.sieverepository.api.SieveRepository;
 import org.apache.james.user.api.UsersRepository;
+import org.mailhaven.access.ClientConnections;
+import org.mailhaven.access.ConnectionLimitHandler;
 import org.mailhaven.login.LoginGuard;
 
 import io.netty.buffer.Unpooled;

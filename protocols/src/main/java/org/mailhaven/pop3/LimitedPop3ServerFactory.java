@@ -1,11 +1,10 @@
 package org.mailhaven.pop3;
 
-import org.mailhaven.access.ConnectionLimitHandler;
-import org.mailhaven.access.ClientConnections;
-
 import org.apache.james.pop3server.netty.POP3Server;
 import org.apache.james.pop3server.netty.POP3ServerFactory;
 import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
+import org.mailhaven.access.ClientConnections;
+import org.mailhaven.access.ConnectionLimitHandler;
 
 /**
  * James' POP3 listeners with our connection limits ({@link ConnectionLimitHandler};

@@ -1,7 +1,5 @@
 package org.mailhaven.storage;
 
-import org.mailhaven.core.sieve.ScriptNames;
-
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -19,6 +17,7 @@ import org.apache.james.sieverepository.api.exception.QuotaExceededException;
 import org.apache.james.sieverepository.api.exception.ScriptNotFoundException;
 import org.apache.james.sieverepository.api.exception.StorageException;
 import org.apache.james.sieverepository.file.SieveFileRepository;
+import org.mailhaven.core.sieve.ScriptNames;
 
 /**
  * James' file store for users' Sieve scripts, kept in {@code var/sieve/}.

@@ -25,12 +25,13 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.mailhaven.mailets.Administration;
-import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.message.MessageIds;
 import org.mailhaven.core.message.Reception;
 import org.mailhaven.core.message.VerbatimMail;
 import org.mailhaven.core.message.VerbatimMessage;
+import org.mailhaven.mailets.Administration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,13 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public class Archive extends GenericMailet {
+    /** Every parameter this mailet takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("directory", "file://var/archive/")
+        .with("onFailure", "error")
+        .with("retention", "*: forever")
+        .with("purgeAt", "03:30");
+
     private static final Logger LOGGER = LoggerFactory.getLogger(Archive.class);
     /** The id of the mail's archive entry, once it has one. */
     static final AttributeName ARCHIVED = AttributeName.of("org.mailhaven.archive.id");
@@ -84,23 +92,24 @@ public class Archive extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        String directory = getInitParameter("directory", "file://var/archive/");
+        Parameters params = PARAMETERS.read(getMailetConfig());
+        String directory = params.text("directory");
         try {
             store = new ArchiveStore(fileSystem.getFile(directory).toPath());
         } catch (IOException e) {
             throw new MessagingException(getMailetName() + ": directory " + directory + ": " + e.getMessage(), e);
         }
-        continueOnFailure = Parameters.choice(getMailetConfig(), "onFailure", "error", "error", "continue").equals("continue");
+        continueOnFailure = params.choice("onFailure", "error", "continue").equals("continue");
         Retention retention;
         try {
-            retention = Retention.parse(getInitParameter("retention", "*: forever"));
+            retention = Retention.parse(params.text("retention"));
         } catch (IllegalArgumentException e) {
             throw new MessagingException(getMailetName() + ": parameter retention: " + e.getMessage());
         }
         ArchiveManagement management = new ArchiveManagement(store, retention);
         administration = Administration.publish("org.mailhaven:type=archive", management, ArchiveMBean.class,
             getMailetName());
-        schedulePurge(management);
+        schedulePurge(management, params);
     }
 
     @Override
@@ -155,8 +164,8 @@ public class Archive extends GenericMailet {
         return allLocal ? "internal" : "outbound";
     }
 
-    private void schedulePurge(ArchiveManagement management) throws MessagingException {
-        String at = getInitParameter("purgeAt", "03:30").strip().toLowerCase(Locale.ROOT);
+    private void schedulePurge(ArchiveManagement management, Parameters params) throws MessagingException {
+        String at = params.text("purgeAt").strip().toLowerCase(Locale.ROOT);
         if (at.equals("off")) {
             return;
         }

@@ -1,7 +1,5 @@
 package org.mailhaven.mailets.bounce;
 
-import org.mailhaven.core.dsn.DsnSender;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -12,9 +10,11 @@ import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.dsn.DeliveryStatusNotification.Action;
 import org.mailhaven.core.dsn.DeliveryStatusNotification.RecipientReport;
+import org.mailhaven.core.dsn.DsnSender;
 
 /**
  * Tells the sender that the message could not be delivered to the mail's recipients, with an
@@ -33,6 +33,13 @@ import org.mailhaven.core.dsn.DeliveryStatusNotification.RecipientReport;
  * </ul>
  */
 public class BounceToSender extends GenericMailet {
+    /** Every parameter this mailet takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("reportingMta", "localhost")
+        .with("attachment", "headers")
+        .with("passThrough", "false")
+        .with("nullSenderRepository", "file://var/mail/undeliverable-bounces/");
+
     /** The RFC 3463 status of the failure. */
     public static final AttributeName STATUS = AttributeName.of("delivery-error");
 
@@ -47,10 +54,11 @@ public class BounceToSender extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        bounces = new DsnSender(getMailetContext(), repositories, getInitParameter("reportingMta", "localhost"),
-            getInitParameter("nullSenderRepository", "file://var/mail/undeliverable-bounces/"),
-            Parameters.choice(getMailetConfig(), "attachment", "headers", "headers", "message").equals("message"));
-        passThrough = getInitParameter("passThrough", false);
+        Parameters params = PARAMETERS.read(getMailetConfig());
+        bounces = new DsnSender(getMailetContext(), repositories, params.text("reportingMta"),
+            params.text("nullSenderRepository"),
+            params.choice("attachment", "headers", "message").equals("message"));
+        passThrough = params.bool("passThrough");
     }
 
     @Override

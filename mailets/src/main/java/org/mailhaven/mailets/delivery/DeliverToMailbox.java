@@ -1,7 +1,5 @@
 package org.mailhaven.mailets.delivery;
 
-import org.mailhaven.core.sieve.DeliveryTargets;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,16 +34,18 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.PerRecipientHeaders;
 import org.apache.mailet.base.GenericMailet;
-import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.dsn.DeliveryStatusNotification.Action;
 import org.mailhaven.core.dsn.DeliveryStatusNotification.RecipientReport;
 import org.mailhaven.core.dsn.DsnSender;
-import org.mailhaven.core.sieve.DeliveryTargets.Target;
 import org.mailhaven.core.message.FieldText;
 import org.mailhaven.core.message.MemoryBudget;
+import org.mailhaven.core.message.MessageIds;
 import org.mailhaven.core.message.VerbatimMail;
 import org.mailhaven.core.message.VerbatimMessage;
+import org.mailhaven.core.sieve.DeliveryTargets;
+import org.mailhaven.core.sieve.DeliveryTargets.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +82,15 @@ import reactor.core.publisher.Mono;
  * </ul>
  */
 public class DeliverToMailbox extends GenericMailet {
+    /** Every parameter this mailet takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("overQuota", "bounce")
+        .with("retryDelayMinutes", "15")
+        .with("maxRetries", "96")
+        .with("reportingMta", "localhost")
+        .with("bounceProcessor", "bounces")
+        .with("errorProcessor", "error");
+
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliverToMailbox.class);
     private static final AttributeName QUOTA_RETRIES = AttributeName.of("org.mailhaven.delivery.quota-retries");
     private static final String MAILBOX_FULL = "5.2.2";
@@ -107,13 +116,14 @@ public class DeliverToMailbox extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        retryOverQuota = Parameters.choice(getMailetConfig(), "overQuota", "bounce", "bounce", "retry").equals("retry");
-        retryDelayMinutes = Parameters.positiveInt(getMailetConfig(), "retryDelayMinutes", 15);
-        maxRetries = Parameters.positiveInt(getMailetConfig(), "maxRetries", 96);
-        bounceProcessor = getInitParameter("bounceProcessor", "bounces");
-        errorProcessor = getInitParameter("errorProcessor", "error");
+        Parameters params = PARAMETERS.read(getMailetConfig());
+        retryOverQuota = params.choice("overQuota", "bounce", "retry").equals("retry");
+        retryDelayMinutes = params.positiveInt("retryDelayMinutes");
+        maxRetries = params.positiveInt("maxRetries");
+        bounceProcessor = params.text("bounceProcessor");
+        errorProcessor = params.text("errorProcessor");
         // Only success reports go through here: failures take the bounce processor.
-        dsnSender = new DsnSender(getMailetContext(), repositories, getInitParameter("reportingMta", "localhost"),
+        dsnSender = new DsnSender(getMailetContext(), repositories, params.text("reportingMta"),
             "file://var/mail/undeliverable-bounces/", false);
     }
 

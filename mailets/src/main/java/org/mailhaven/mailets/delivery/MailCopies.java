@@ -12,8 +12,8 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
-import org.mailhaven.mailets.bounce.BounceToSender;
 import org.mailhaven.core.message.VerbatimMail;
+import org.mailhaven.mailets.bounce.BounceToSender;
 
 /**
  * Copies of a message sent elsewhere in the pipeline for some of its recipients: forwarded

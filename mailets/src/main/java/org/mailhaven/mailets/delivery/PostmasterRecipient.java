@@ -1,7 +1,5 @@
 package org.mailhaven.mailets.delivery;
 
-import org.mailhaven.core.address.AddressResolver;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +15,9 @@ import org.apache.james.rrt.api.RecipientRewriteTable;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.mailhaven.core.address.AddressResolver;
+import org.mailhaven.core.config.ParameterSpec;
+import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.message.MessageIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public class PostmasterRecipient extends GenericMailet {
+    /** Every parameter this mailet takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("postmaster", "")
+        .with("subaddressSeparator", "+")
+        .with("errorProcessor", "error");
+
     private static final Logger LOGGER = LoggerFactory.getLogger(PostmasterRecipient.class);
     static final String NO_POSTMASTER = "No postmaster address is set (postmaster in conf/server.properties): "
         + "set it, then bin/james-cli RetryError";
@@ -63,8 +70,9 @@ public class PostmasterRecipient extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        resolver = new AddressResolver(mappings, users, domains, getInitParameter("subaddressSeparator", "+"), 10);
-        String address = getInitParameter("postmaster", "").strip();
+        Parameters params = PARAMETERS.read(getMailetConfig());
+        resolver = new AddressResolver(mappings, users, domains, params.text("subaddressSeparator"), 10);
+        String address = params.text("postmaster").strip();
         if (!address.isEmpty()) {
             try {
                 postmaster = new MailAddress(address);
@@ -73,7 +81,7 @@ public class PostmasterRecipient extends GenericMailet {
                     + "' is not a mail address");
             }
         }
-        errorProcessor = getInitParameter("errorProcessor", "error");
+        errorProcessor = params.text("errorProcessor");
     }
 
     @Override

@@ -1,8 +1,5 @@
 package org.mailhaven.mailets.delivery;
 
-import org.mailhaven.core.address.AddressResolver;
-import org.mailhaven.core.address.DsnExpansion;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,14 +23,17 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.DsnParameters.RecipientDsnParameters;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.address.AddressResolver;
+import org.mailhaven.core.address.AddressResolver.Failure;
+import org.mailhaven.core.address.AddressResolver.LocalTarget;
+import org.mailhaven.core.address.AddressResolver.Resolution;
+import org.mailhaven.core.address.DsnExpansion;
+import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.dsn.DeliveryStatusNotification.Action;
 import org.mailhaven.core.dsn.DeliveryStatusNotification.RecipientReport;
 import org.mailhaven.core.dsn.DsnSender;
-import org.mailhaven.core.address.AddressResolver.Failure;
-import org.mailhaven.core.address.AddressResolver.LocalTarget;
-import org.mailhaven.core.address.AddressResolver.Resolution;
+import org.mailhaven.core.message.MessageIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +69,14 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public class ResolveRecipients extends GenericMailet {
+    /** Every parameter this mailet takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("subaddressSeparator", "+")
+        .with("reportingMta", "localhost")
+        .with("maxDepth", "10")
+        .with("forwardProcessor", "relay")
+        .with("bounceProcessor", "bounces");
+
     /** Final local recipient to the address it was received as. */
     public static final AttributeName ORIGINAL_RECIPIENTS = AttributeName.of("org.mailhaven.delivery.original-recipients");
     private static final Logger LOGGER = LoggerFactory.getLogger(ResolveRecipients.class);
@@ -93,11 +101,12 @@ public class ResolveRecipients extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        resolver = new AddressResolver(mappings, users, domains, getInitParameter("subaddressSeparator", "+"),
-            Parameters.positiveInt(getMailetConfig(), "maxDepth", 10));
-        forwardProcessor = getInitParameter("forwardProcessor", "relay");
-        bounceProcessor = getInitParameter("bounceProcessor", "bounces");
-        dsnSender = new DsnSender(getMailetContext(), repositories, getInitParameter("reportingMta", "localhost"),
+        Parameters params = PARAMETERS.read(getMailetConfig());
+        resolver = new AddressResolver(mappings, users, domains, params.text("subaddressSeparator"),
+            params.positiveInt("maxDepth"));
+        forwardProcessor = params.text("forwardProcessor");
+        bounceProcessor = params.text("bounceProcessor");
+        dsnSender = new DsnSender(getMailetContext(), repositories, params.text("reportingMta"),
             "file://var/mail/undeliverable-bounces/", false);
     }
 

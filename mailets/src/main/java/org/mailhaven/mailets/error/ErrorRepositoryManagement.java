@@ -19,13 +19,13 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
-import org.mailhaven.mailets.KeptMail;
-import org.mailhaven.core.message.MessageIds;
 import org.mailhaven.core.dsn.DeliveryStatusNotification.Action;
 import org.mailhaven.core.dsn.DeliveryStatusNotification.RecipientReport;
 import org.mailhaven.core.dsn.DsnSender;
 import org.mailhaven.core.message.FieldText;
+import org.mailhaven.core.message.MessageIds;
 import org.mailhaven.core.message.VerbatimMail;
+import org.mailhaven.mailets.KeptMail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

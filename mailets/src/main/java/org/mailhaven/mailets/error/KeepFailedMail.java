@@ -8,9 +8,11 @@ import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.mailhaven.mailets.Administration;
-import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.config.ParameterSpec;
+import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.dsn.DsnSender;
+import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.mailets.Administration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public class KeepFailedMail extends GenericMailet {
+    /** Every parameter this mailet takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("repositoryPath", "file://var/mail/error/")
+        .with("reportingMta", "localhost")
+        .with("retryProcessor", "root");
+
     private static final Logger LOGGER = LoggerFactory.getLogger(KeepFailedMail.class);
 
     private final MailRepositoryStore repositories;
@@ -50,16 +58,17 @@ public class KeepFailedMail extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        path = getInitParameter("repositoryPath", "file://var/mail/error/");
+        Parameters params = PARAMETERS.read(getMailetConfig());
+        path = params.text("repositoryPath");
         try {
             repository = repositories.select(MailRepositoryUrl.from(path));
         } catch (MailRepositoryStore.MailRepositoryStoreException | RuntimeException e) {
             throw new MessagingException(getMailetName() + ": parameter repositoryPath: " + e.getMessage(), e);
         }
-        DsnSender reports = new DsnSender(getMailetContext(), repositories, getInitParameter("reportingMta", "localhost"),
+        DsnSender reports = new DsnSender(getMailetContext(), repositories, params.text("reportingMta"),
             "file://var/mail/undeliverable-bounces/", false);
         administration = Administration.publish(ErrorRepositoryMBean.NAME,
-            new ErrorRepositoryManagement(repository, getMailetContext(), reports, getInitParameter("retryProcessor", "root")),
+            new ErrorRepositoryManagement(repository, getMailetContext(), reports, params.text("retryProcessor")),
             ErrorRepositoryMBean.class, getMailetName());
         long waiting = repository.size();
         if (waiting > 0) {

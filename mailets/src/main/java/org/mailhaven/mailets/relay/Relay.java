@@ -25,11 +25,12 @@ import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.mailhaven.mailets.Administration;
-import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
-import org.mailhaven.core.dsn.DsnSender;
 import org.mailhaven.core.dns.Dns;
+import org.mailhaven.core.dsn.DsnSender;
+import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.mailets.Administration;
 import org.mailhaven.mailets.relay.SmtpDelivery.Credentials;
 import org.mailhaven.mailets.relay.SmtpDelivery.TlsPolicy;
 import org.slf4j.Logger;
@@ -71,6 +72,32 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public class Relay extends GenericMailet {
+    /** Every parameter this mailet takes, with its default (docs/reference/Relay.md). */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("heloName", "")
+        .with("retrySchedule", "15m")
+        .with("lifetime", "5d")
+        .with("delayWarning", "4h")
+        .with("deliveryThreads", "10")
+        .with("tls", "opportunistic")
+        .with("tlsRequiredDomains", "")
+        .with("tlsNoneDomains", "")
+        .with("smarthost", "")
+        .with("smarthostUser", "")
+        .with("smarthostPasswordFile", "")
+        .withSecret("smarthostPassword")
+        .with("smarthostTls", "")
+        .with("smarthostDomains", "")
+        .with("dnsServers", "")
+        .with("dnsTimeout", "5s")
+        .with("connectTimeout", "60s")
+        .with("commandTimeout", "5m")
+        .with("dataTimeout", "10m")
+        .with("remotePort", "25")
+        .with("attachment", "headers")
+        .with("nullSenderRepository", "file://var/mail/undeliverable-bounces/")
+        .with("queue", "relay");
+
     private static final Logger LOGGER = LoggerFactory.getLogger(Relay.class);
 
     private final MailQueueFactory<?> queues;
@@ -87,51 +114,52 @@ public class Relay extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        String heloName = getInitParameter("heloName");
-        if (heloName == null || heloName.isBlank()) {
+        Parameters params = PARAMETERS.read(getMailetConfig());
+        String heloName = params.text("heloName");
+        if (heloName.isBlank()) {
             throw new MessagingException(getMailetName() + ": parameter heloName is required");
         }
-        queue = queues.createQueue(MailQueueName.of(getInitParameter("queue", "relay")));
+        queue = queues.createQueue(MailQueueName.of(params.text("queue")));
         DsnSender dsnSender = new DsnSender(getMailetContext(), repositories, heloName,
-            getInitParameter("nullSenderRepository", "file://var/mail/undeliverable-bounces/"),
-            Parameters.choice(getMailetConfig(), "attachment", "headers", "headers", "message").equals("message"));
+            params.text("nullSenderRepository"),
+            params.choice("attachment", "headers", "message").equals("message"));
         SmtpDelivery smtp = new SmtpDelivery(heloName, new SmtpDelivery.Timeouts(
-            Parameters.duration(getMailetConfig(), "connectTimeout", "60s"),
-            Parameters.duration(getMailetConfig(), "commandTimeout", "5m"),
-            Parameters.duration(getMailetConfig(), "dataTimeout", "10m")));
-        worker = new RelayWorker(queue, routes(), smtp, dsnSender, policy());
+            params.duration("connectTimeout"),
+            params.duration("commandTimeout"),
+            params.duration("dataTimeout")));
+        worker = new RelayWorker(queue, routes(params), smtp, dsnSender, policy(params));
         worker.start();
         register(dsnSender);
     }
 
-    private RelayWorker.Policy policy() throws MessagingException {
-        String schedule = getInitParameter("retrySchedule", "15m");
+    private RelayWorker.Policy policy(Parameters params) throws MessagingException {
+        String schedule = params.text("retrySchedule");
         RetrySchedule retries = RetrySchedule.parse(schedule).orElseThrow(() -> new MessagingException(getMailetName()
             + ": parameter retrySchedule = '" + schedule + "' must be durations separated by commas, e.g. 5m, 15m, 1h"));
-        String warning = getInitParameter("delayWarning", "4h");
+        String warning = params.text("delayWarning");
         Optional<Duration> delayWarning = warning.strip().equalsIgnoreCase("off") ? Optional.empty()
-            : Optional.of(Parameters.duration(getMailetConfig(), "delayWarning", "4h"));
-        return new RelayWorker.Policy(retries, Parameters.duration(getMailetConfig(), "lifetime", "5d"), delayWarning,
-            Parameters.positiveInt(getMailetConfig(), "deliveryThreads", 10));
+            : Optional.of(params.duration("delayWarning"));
+        return new RelayWorker.Policy(retries, params.duration("lifetime"), delayWarning,
+            params.positiveInt("deliveryThreads"));
     }
 
-    private Routes routes() throws MessagingException {
+    private Routes routes(Parameters params) throws MessagingException {
         MxResolver resolver;
         try {
-            List<String> dnsServers = list("dnsServers");
+            List<String> dnsServers = list(params, "dnsServers");
             if (dnsServers.isEmpty()) {
                 dnsServers = Dns.servers(System.getProperty(Dns.SERVERS_PROPERTY, ""));
             }
-            resolver = MxResolver.using(dnsServers, Parameters.duration(getMailetConfig(), "dnsTimeout", "5s"));
+            resolver = MxResolver.using(dnsServers, params.duration("dnsTimeout"));
         } catch (UnknownHostException | NumberFormatException e) {
             throw new MessagingException(getMailetName() + ": parameter dnsServers: " + e.getMessage(), e);
         }
-        return new Routes(resolver, Parameters.positiveInt(getMailetConfig(), "remotePort", 25), tls("tls", "opportunistic"),
-            Set.copyOf(list("tlsRequiredDomains")), Set.copyOf(list("tlsNoneDomains")), smarthost());
+        return new Routes(resolver, params.positiveInt("remotePort"), tls(params, "tls", "opportunistic"),
+            Set.copyOf(list(params, "tlsRequiredDomains")), Set.copyOf(list(params, "tlsNoneDomains")), smarthost(params));
     }
 
-    private Optional<Routes.Smarthost> smarthost() throws MessagingException {
-        String value = getInitParameter("smarthost", "").strip();
+    private Optional<Routes.Smarthost> smarthost(Parameters params) throws MessagingException {
+        String value = params.text("smarthost").strip();
         if (value.isEmpty()) {
             return Optional.empty();
         }
@@ -143,26 +171,26 @@ public class Relay extends GenericMailet {
         } catch (NumberFormatException e) {
             throw new MessagingException(getMailetName() + ": parameter smarthost = '" + value + "' must be host or host:port");
         }
-        String user = getInitParameter("smarthostUser", "");
+        String user = params.text("smarthostUser");
         Optional<Credentials> credentials = user.isBlank() ? Optional.empty()
-            : Optional.of(new Credentials(user, smarthostPassword()));
+            : Optional.of(new Credentials(user, smarthostPassword(params)));
         // A password never goes over an unencrypted connection unless the administrator says so.
-        TlsPolicy tls = tls("smarthostTls", credentials.isPresent() ? "required" : "opportunistic");
+        TlsPolicy tls = tls(params, "smarthostTls", credentials.isPresent() ? "required" : "opportunistic");
         if (credentials.isPresent() && tls != TlsPolicy.REQUIRED) {
             LOGGER.warn("Relay: smarthostTls = {} sends the smarthost password unencrypted if {} offers no STARTTLS",
                 tls.name().toLowerCase(Locale.ROOT), host);
         }
-        return Optional.of(new Routes.Smarthost(host, port, credentials, tls, Set.copyOf(list("smarthostDomains"))));
+        return Optional.of(new Routes.Smarthost(host, port, credentials, tls, Set.copyOf(list(params, "smarthostDomains"))));
     }
 
     /**
      * The smarthost password: from smarthostPasswordFile (a file only its owner may read, so the
      * password is not in a configuration file others may read or copy), or smarthostPassword.
      */
-    private String smarthostPassword() throws MessagingException {
-        String file = getInitParameter("smarthostPasswordFile", "").strip();
+    private String smarthostPassword(Parameters params) throws MessagingException {
+        String file = params.text("smarthostPasswordFile").strip();
         if (file.isEmpty()) {
-            String inline = getInitParameter("smarthostPassword", "");
+            String inline = params.text("smarthostPassword");
             if (!inline.isEmpty()) {
                 LOGGER.warn("Relay: the smarthost password is written in conf/mailetcontainer.xml; keep it in a file "
                     + "only you can read instead (smarthostPasswordFile, docs/reference/Relay.md)");
@@ -184,13 +212,15 @@ public class Relay extends GenericMailet {
         }
     }
 
-    private TlsPolicy tls(String parameter, String defaultValue) throws MessagingException {
-        return TlsPolicy.valueOf(Parameters.choice(getMailetConfig(), parameter, defaultValue,
-            "opportunistic", "none", "required").toUpperCase(Locale.ROOT));
+    /** The policy {@code parameter} names; {@code fallback} when it is empty (smarthostTls: it depends on the user). */
+    private static TlsPolicy tls(Parameters params, String parameter, String fallback) throws MessagingException {
+        String policy = params.text(parameter).isBlank() ? fallback
+            : params.choice(parameter, "opportunistic", "none", "required");
+        return TlsPolicy.valueOf(policy.toUpperCase(Locale.ROOT));
     }
 
-    private List<String> list(String parameter) {
-        return Arrays.stream(getInitParameter(parameter, "").split(","))
+    private static List<String> list(Parameters params, String parameter) {
+        return Arrays.stream(params.text(parameter).split(","))
             .map(String::strip).filter(value -> !value.isEmpty())
             .map(value -> value.toLowerCase(Locale.ROOT)).collect(Collectors.toList());
     }

@@ -1,14 +1,5 @@
 package org.mailhaven.mailets.sieve;
 
-import org.mailhaven.core.sieve.Outcome;
-import org.mailhaven.core.sieve.RejectNotice;
-import org.mailhaven.core.sieve.SieveEngine;
-import org.mailhaven.core.sieve.Script;
-import org.mailhaven.core.sieve.VacationResponder;
-import org.mailhaven.core.sieve.VacationStore;
-import org.mailhaven.core.sieve.FilterRun;
-import org.mailhaven.core.sieve.ScriptException;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,8 +28,18 @@ import org.apache.james.user.api.UsersRepository;
 import org.apache.jsieve.exception.SieveException;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.mailhaven.core.config.ParameterSpec;
+import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.message.MessageIds;
 import org.mailhaven.core.sieve.DeliveryTargets;
+import org.mailhaven.core.sieve.FilterRun;
+import org.mailhaven.core.sieve.Outcome;
+import org.mailhaven.core.sieve.RejectNotice;
+import org.mailhaven.core.sieve.Script;
+import org.mailhaven.core.sieve.ScriptException;
+import org.mailhaven.core.sieve.SieveEngine;
+import org.mailhaven.core.sieve.VacationResponder;
+import org.mailhaven.core.sieve.VacationStore;
 import org.mailhaven.mailets.delivery.MailCopies;
 import org.mailhaven.mailets.delivery.ResolveRecipients;
 import org.slf4j.Logger;
@@ -75,6 +76,14 @@ import reactor.core.publisher.Mono;
  * </ul>
  */
 public class SieveFilter extends GenericMailet {
+    /** Every parameter this mailet takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("before", "")
+        .with("after", "")
+        .with("subaddressSeparator", "+")
+        .with("redirectProcessor", "transport")
+        .with("vacationDirectory", "file://var/vacation/");
+
     private static final Logger LOGGER = LoggerFactory.getLogger(SieveFilter.class);
 
     private final UsersRepository users;
@@ -100,21 +109,22 @@ public class SieveFilter extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        before = globalScripts("before");
-        after = globalScripts("after");
-        separator = getInitParameter("subaddressSeparator", "+");
-        redirectProcessor = getInitParameter("redirectProcessor", "transport");
+        Parameters params = PARAMETERS.read(getMailetConfig());
+        before = globalScripts(params, "before");
+        after = globalScripts(params, "after");
+        separator = params.text("subaddressSeparator");
+        redirectProcessor = params.text("redirectProcessor");
         try {
-            File directory = fileSystem.getFile(getInitParameter("vacationDirectory", "file://var/vacation/"));
+            File directory = fileSystem.getFile(params.text("vacationDirectory"));
             vacations = new VacationResponder(new VacationStore(directory.toPath()), getMailetContext());
         } catch (IOException e) {
             throw new MessagingException("SieveFilter: vacationDirectory: " + e.getMessage(), e);
         }
     }
 
-    private List<Script> globalScripts(String parameter) throws MessagingException {
+    private List<Script> globalScripts(Parameters params, String parameter) throws MessagingException {
         List<Script> result = new ArrayList<>();
-        String value = getInitParameter(parameter, "");
+        String value = params.text(parameter);
         for (String url : value.split(",")) {
             if (url.isBlank()) {
                 continue;

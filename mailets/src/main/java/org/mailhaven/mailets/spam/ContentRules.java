@@ -1,13 +1,5 @@
 package org.mailhaven.mailets.spam;
 
-import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.Evidence;
-import org.mailhaven.core.spam.SpamChecks;
-import org.mailhaven.core.spam.MessageBytes;
-import org.mailhaven.core.spam.BodyText;
-import org.mailhaven.core.spam.CheckResult;
-import org.mailhaven.core.spam.Hit;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UnsupportedEncodingException;
@@ -22,6 +14,16 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
+
+import org.mailhaven.core.config.ParameterSpec;
+import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.spam.BodyText;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.Hit;
+import org.mailhaven.core.spam.MessageBytes;
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.SpamChecks;
 
 /**
  * Regular-expression rules on headers and on the decoded text of the message, each with its own
@@ -45,6 +47,10 @@ import javax.mail.internet.MimeUtility;
  * }</pre>
  */
 public class ContentRules extends SpamCheckMailet {
+    /** Every parameter this mailet takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("rules", "");
+
     static final String GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
     private static final Pattern RULE = Pattern.compile("(\\w+)\\s+(-?[0-9.]+)\\s+(subject|body|header:[\\w-]+)\\s+/(.*)/(i?)");
     /** Bodies are searched up to this much decoded text, so a huge message cannot stall the check. */
@@ -55,13 +61,13 @@ public class ContentRules extends SpamCheckMailet {
 
     @Inject
     public ContentRules(SpamChecks checks) {
-        super(checks);
+        super(checks, PARAMETERS);
     }
 
     @Override
-    protected SpamCheck createCheck() throws MessagingException {
+    protected SpamCheck createCheck(Parameters params) throws MessagingException {
         List<Rule> rules = new ArrayList<>();
-        String[] lines = getInitParameter("rules", "").split("\n");
+        String[] lines = params.text("rules").split("\n");
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
             if (line.isEmpty() || line.startsWith("#")) {

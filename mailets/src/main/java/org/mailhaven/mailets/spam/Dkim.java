@@ -1,13 +1,5 @@
 package org.mailhaven.mailets.spam;
 
-import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.Evidence;
-import org.mailhaven.core.spam.SpamChecks;
-import org.mailhaven.core.spam.MessageBytes;
-import org.mailhaven.core.spam.CheckResult;
-import org.mailhaven.core.spam.AuthResult;
-import org.mailhaven.core.spam.Hit;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -20,13 +12,20 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.jdkim.DKIMVerifier;
-import org.apache.james.jdkim.api.PublicKeyRecordRetriever;
 import org.apache.james.jdkim.api.SignatureRecord;
 import org.apache.james.jdkim.exceptions.FailException;
 import org.apache.james.jdkim.exceptions.PermFailException;
 import org.apache.james.jdkim.exceptions.TempFailException;
+import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.dns.Dns;
+import org.mailhaven.core.spam.AuthResult;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.Hit;
+import org.mailhaven.core.spam.MessageBytes;
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.SpamChecks;
 
 /**
  * Verifies the DKIM signatures (RFC 6376) of a message with the jDKIM library James bundles,
@@ -42,14 +41,18 @@ import org.mailhaven.core.dns.Dns;
  * }</pre>
  */
 public class Dkim extends SpamCheckMailet {
+    /** Every parameter this mailet takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("failScore", "1");
+
     @Inject
     public Dkim(SpamChecks checks) {
-        super(checks);
+        super(checks, PARAMETERS);
     }
 
     @Override
-    protected SpamCheck createCheck() throws MessagingException {
-        return new Check(checks.dns(), Parameters.decimal(getMailetConfig(), "failScore", 1));
+    protected SpamCheck createCheck(Parameters params) throws MessagingException {
+        return new Check(checks.dns(), params.decimal("failScore"));
     }
 
     record Check(Dns dns, double failScore) implements SpamCheck {

@@ -1,12 +1,5 @@
 package org.mailhaven.mailets.spam;
 
-import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.Evidence;
-import org.mailhaven.core.spam.SpamChecks;
-import org.mailhaven.core.spam.CheckResult;
-import org.mailhaven.core.spam.AuthResult;
-import org.mailhaven.core.spam.Hit;
-
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +12,15 @@ import javax.mail.MessagingException;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
+import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.dns.Dns;
+import org.mailhaven.core.spam.AuthResult;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.Hit;
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.SpamChecks;
 
 import com.google.common.net.InternetDomainName;
 
@@ -48,15 +48,20 @@ import com.google.common.net.InternetDomainName;
  * }</pre>
  */
 public class Dmarc extends SpamCheckMailet {
+    /** Every parameter this mailet takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("onReject", "reject")
+        .with("quarantineScore", "6");
+
     @Inject
     public Dmarc(SpamChecks checks) {
-        super(checks);
+        super(checks, PARAMETERS);
     }
 
     @Override
-    protected SpamCheck createCheck() throws MessagingException {
-        boolean reject = Parameters.choice(getMailetConfig(), "onReject", "reject", "reject", "quarantine").equals("reject");
-        return new Check(checks.dns(), reject, Parameters.decimal(getMailetConfig(), "quarantineScore", 6));
+    protected SpamCheck createCheck(Parameters params) throws MessagingException {
+        boolean reject = params.choice("onReject", "reject", "quarantine").equals("reject");
+        return new Check(checks.dns(), reject, params.decimal("quarantineScore"));
     }
 
     record Check(Dns dns, boolean reject, double quarantineScore) implements SpamCheck {

@@ -1,11 +1,5 @@
 package org.mailhaven.mailets.spam;
 
-import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.Evidence;
-import org.mailhaven.core.spam.SpamChecks;
-import org.mailhaven.core.spam.CheckResult;
-import org.mailhaven.core.spam.Hit;
-
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -17,7 +11,14 @@ import java.util.Locale;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
+import org.mailhaven.core.config.ParameterSpec;
+import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.dns.Dns;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.Hit;
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.SpamChecks;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
@@ -47,6 +48,11 @@ import org.xbill.DNS.Type;
  * }</pre>
  */
 public class Dnsbl extends SpamCheckMailet {
+    /** Every parameter this mailet takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("zone", "")
+        .with("answers", "");
+
     /** One line of {@code answers}: a range of 127.0.0.0/8 answers and what it means. */
     record Answer(int low, int high, String rule, double score) {
         boolean covers(int address) {
@@ -56,17 +62,17 @@ public class Dnsbl extends SpamCheckMailet {
 
     @Inject
     public Dnsbl(SpamChecks checks) {
-        super(checks);
+        super(checks, PARAMETERS);
     }
 
     @Override
-    protected SpamCheck createCheck() throws MessagingException {
-        String zone = getInitParameter("zone", "").strip().toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+    protected SpamCheck createCheck(Parameters params) throws MessagingException {
+        String zone = params.text("zone").strip().toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
         if (zone.isEmpty()) {
             throw new MessagingException(getMailetName() + ": parameter zone is required, e.g. zen.spamhaus.org");
         }
         String defaultRule = "DNSBL_" + zone.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
-        List<Answer> answers = parseAnswers(getMailetName(), getInitParameter("answers", "any: " + defaultRule + " 5"));
+        List<Answer> answers = parseAnswers(getMailetName(), params.text("answers").isBlank() ? "any: " + defaultRule + " 5" : params.text("answers"));
         return new Check(checks.dns(), zone, answers);
     }
 

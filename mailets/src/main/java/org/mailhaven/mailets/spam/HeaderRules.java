@@ -1,15 +1,8 @@
 package org.mailhaven.mailets.spam;
 
-import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.Evidence;
-import org.mailhaven.core.spam.SpamChecks;
-import org.mailhaven.core.spam.CheckResult;
-import org.mailhaven.core.spam.Hit;
-
 import java.io.IOException;
 import java.text.ParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +19,13 @@ import javax.mail.internet.MimeMessage;
 import org.apache.james.core.Domain;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
+import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.Hit;
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.SpamChecks;
 
 /**
  * Rules on the message headers and the client's HELO name that spam often breaks and real mail
@@ -60,33 +59,31 @@ import org.mailhaven.core.config.Parameters;
  * }</pre>
  */
 public class HeaderRules extends SpamCheckMailet {
-    static final Map<String, Double> DEFAULT_SCORES = Map.ofEntries(
-        Map.entry("MISSING_DATE", 1.0), Map.entry("INVALID_DATE", 1.0), Map.entry("MISSING_MESSAGE_ID", 1.0),
-        Map.entry("INVALID_MESSAGE_ID", 0.5), Map.entry("MISSING_FROM", 2.0), Map.entry("FROM_NAME_SPOOF", 2.0),
-        Map.entry("REPLY_TO_OTHER_DOMAIN", 0.5), Map.entry("FORGED_LOCAL_SENDER", 6.0), Map.entry("HELO_NOT_FQDN", 1.0),
-        Map.entry("HELO_FORGED_LOCAL", 3.0), Map.entry("HELO_IP_MISMATCH", 1.0));
+    /** Every rule with its default score, and {@code hostname} (empty: the server's, hostname of conf/server.properties). */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("MISSING_DATE", "1").with("INVALID_DATE", "1").with("MISSING_MESSAGE_ID", "1")
+        .with("INVALID_MESSAGE_ID", "0.5").with("MISSING_FROM", "2").with("FROM_NAME_SPOOF", "2")
+        .with("REPLY_TO_OTHER_DOMAIN", "0.5").with("FORGED_LOCAL_SENDER", "6").with("HELO_NOT_FQDN", "1")
+        .with("HELO_FORGED_LOCAL", "3").with("HELO_IP_MISMATCH", "1")
+        .with("hostname", "");
 
     private final DomainList domains;
 
     @Inject
     public HeaderRules(SpamChecks checks, DomainList domains) {
-        super(checks);
+        super(checks, PARAMETERS);
         this.domains = domains;
     }
 
     @Override
-    protected SpamCheck createCheck() throws MessagingException {
-        Map<String, Double> scores = new TreeMap<>(DEFAULT_SCORES);
-        for (String rule : List.copyOf(scores.keySet())) {
-            scores.put(rule, Parameters.decimal(getMailetConfig(), rule, scores.get(rule)));
-        }
-        for (Iterator<String> names = getInitParameterNames(); names.hasNext();) {
-            String name = names.next();
-            if (!scores.containsKey(name) && !name.equals("hostname")) {
-                throw new MessagingException(getMailetName() + ": unknown rule " + name + "; rules are " + scores.keySet());
+    protected SpamCheck createCheck(Parameters params) throws MessagingException {
+        Map<String, Double> scores = new TreeMap<>();
+        for (String rule : PARAMETERS.defaults().keySet()) {
+            if (!rule.equals("hostname")) {
+                scores.put(rule, params.decimal(rule));
             }
         }
-        String hostname = getInitParameter("hostname", System.getProperty("mailhaven.hostname", ""));
+        String hostname = params.text("hostname").isBlank() ? System.getProperty("mailhaven.hostname", "") : params.text("hostname");
         return new Check(scores, hostname.toLowerCase(Locale.ROOT), this::isLocal);
     }
 

@@ -1,7 +1,5 @@
 package org.mailhaven.mailets.spam;
 
-import org.mailhaven.core.spam.SpamReport;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -13,9 +11,10 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.mailet.MailetContext;
-import org.mailhaven.mailets.KeptMail;
-import org.mailhaven.core.message.MessageIds;
 import org.mailhaven.core.message.FieldText;
+import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.spam.SpamReport;
+import org.mailhaven.mailets.KeptMail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

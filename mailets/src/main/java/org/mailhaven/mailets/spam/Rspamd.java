@@ -1,12 +1,5 @@
 package org.mailhaven.mailets.spam;
 
-import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.Evidence;
-import org.mailhaven.core.spam.SpamChecks;
-import org.mailhaven.core.spam.MessageBytes;
-import org.mailhaven.core.spam.CheckResult;
-import org.mailhaven.core.spam.Hit;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +14,14 @@ import java.util.Locale;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
+import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.Hit;
+import org.mailhaven.core.spam.MessageBytes;
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.SpamChecks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,23 +43,30 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * }</pre>
  */
 public class Rspamd extends SpamCheckMailet {
+    /** Every parameter this mailet takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("url", "http://127.0.0.1:11333")
+        .withSecret("password")
+        .with("timeout", "10s")
+        .with("weight", "1");
+
     @Inject
     public Rspamd(SpamChecks checks) {
-        super(checks);
+        super(checks, PARAMETERS);
     }
 
     @Override
-    protected SpamCheck createCheck() throws MessagingException {
-        String url = getInitParameter("url", "http://127.0.0.1:11333").replaceAll("/+$", "");
+    protected SpamCheck createCheck(Parameters params) throws MessagingException {
+        String url = params.text("url").replaceAll("/+$", "");
         try {
             URI endpoint = URI.create(url + "/checkv2");
             if (endpoint.getHost() == null || !endpoint.getScheme().toLowerCase(Locale.ROOT).startsWith("http")) {
                 throw new IllegalArgumentException("not an http(s) URL");
             }
-            Duration timeout = Parameters.duration(getMailetConfig(), "timeout", "10s");
+            Duration timeout = params.duration("timeout");
             // HTTP/1.1 only: rspamd does not take the h2c upgrade and then sees no message.
             return new Check(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build(), endpoint,
-                getInitParameter("password", ""), timeout, Parameters.decimal(getMailetConfig(), "weight", 1));
+                params.text("password"), timeout, params.decimal("weight"));
         } catch (IllegalArgumentException e) {
             throw new MessagingException(getMailetName() + ": parameter url '" + url + "': " + e.getMessage());
         }

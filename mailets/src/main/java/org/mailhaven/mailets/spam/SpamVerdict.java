@@ -1,8 +1,5 @@
 package org.mailhaven.mailets.spam;
 
-import org.mailhaven.core.spam.SpamChecks;
-import org.mailhaven.core.spam.SpamReport;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +15,14 @@ import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.mailhaven.mailets.Administration;
-import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.message.MessageIds;
 import org.mailhaven.core.message.VerbatimMail;
 import org.mailhaven.core.message.VerbatimMessage;
+import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.SpamReport;
+import org.mailhaven.mailets.Administration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +57,13 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public class SpamVerdict extends GenericMailet {
+    /** Every parameter this mailet takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("requiredScore", "5")
+        .with("rejectScore", "15")
+        .with("quarantine", "file://var/mail/quarantine/")
+        .with("authservId", "");
+
     private static final Logger LOGGER = LoggerFactory.getLogger(SpamVerdict.class);
     private static final List<String> OUR_HEADERS = List.of("X-Spam-Flag", "X-Spam-Score", "X-Spam-Status",
         "X-Spam-Level", "X-Spam-Unchecked", "X-Spam-Released");
@@ -78,16 +85,18 @@ public class SpamVerdict extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        requiredScore = Parameters.decimal(getMailetConfig(), "requiredScore", 5);
-        rejectScore = Parameters.decimal(getMailetConfig(), "rejectScore", 15);
+        Parameters params = PARAMETERS.read(getMailetConfig());
+        requiredScore = params.decimal("requiredScore");
+        rejectScore = params.decimal("rejectScore");
         if (rejectScore < requiredScore) {
             throw new MessagingException(getMailetName() + ": rejectScore " + rejectScore
                 + " is below requiredScore " + requiredScore);
         }
         checks.thresholds(new SpamChecks.Thresholds(requiredScore, rejectScore));
-        authservId = getInitParameter("authservId", System.getProperty("mailhaven.hostname", "localhost"));
+        authservId = params.text("authservId").isBlank() ? System.getProperty("mailhaven.hostname", "localhost")
+            : params.text("authservId").strip();
         try {
-            quarantine = repositories.select(MailRepositoryUrl.from(getInitParameter("quarantine", "file://var/mail/quarantine/")));
+            quarantine = repositories.select(MailRepositoryUrl.from(params.text("quarantine")));
         } catch (MailRepositoryStore.MailRepositoryStoreException | RuntimeException e) {
             throw new MessagingException(getMailetName() + ": parameter quarantine: " + e.getMessage(), e);
         }

@@ -1,12 +1,5 @@
 package org.mailhaven.mailets.spam;
 
-import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.Evidence;
-import org.mailhaven.core.spam.SpamChecks;
-import org.mailhaven.core.spam.MessageBytes;
-import org.mailhaven.core.spam.CheckResult;
-import org.mailhaven.core.spam.Hit;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +15,14 @@ import java.util.regex.Pattern;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
+import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.Hit;
+import org.mailhaven.core.spam.MessageBytes;
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.SpamChecks;
 
 /**
  * Asks SpamAssassin's {@code spamd} for its verdict (the spamc protocol, command SYMBOLS) and adds
@@ -41,15 +41,22 @@ import org.mailhaven.core.config.Parameters;
  * }</pre>
  */
 public class Spamd extends SpamCheckMailet {
+    /** Every parameter this mailet takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("host", "127.0.0.1")
+        .with("port", "783")
+        .with("timeout", "10s")
+        .with("weight", "1");
+
     @Inject
     public Spamd(SpamChecks checks) {
-        super(checks);
+        super(checks, PARAMETERS);
     }
 
     @Override
-    protected SpamCheck createCheck() throws MessagingException {
-        return new Check(getInitParameter("host", "127.0.0.1"), Parameters.positiveInt(getMailetConfig(), "port", 783),
-            Parameters.duration(getMailetConfig(), "timeout", "10s"), Parameters.decimal(getMailetConfig(), "weight", 1));
+    protected SpamCheck createCheck(Parameters params) throws MessagingException {
+        return new Check(params.text("host"), params.positiveInt("port"),
+            params.duration("timeout"), params.decimal("weight"));
     }
 
     record Check(String host, int port, Duration timeout, double weight) implements SpamCheck {

@@ -1,12 +1,5 @@
 package org.mailhaven.mailets.spam;
 
-import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.Evidence;
-import org.mailhaven.core.spam.SpamChecks;
-import org.mailhaven.core.spam.CheckResult;
-import org.mailhaven.core.spam.AuthResult;
-import org.mailhaven.core.spam.Hit;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +20,14 @@ import org.apache.james.jspf.impl.DefaultTermsFactory;
 import org.apache.james.jspf.impl.SPF;
 import org.apache.james.jspf.parser.RFC4408SPF1Parser;
 import org.apache.james.jspf.wiring.WiringServiceTable;
+import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.spam.AuthResult;
+import org.mailhaven.core.spam.CheckResult;
+import org.mailhaven.core.spam.Evidence;
+import org.mailhaven.core.spam.Hit;
+import org.mailhaven.core.spam.SpamCheck;
+import org.mailhaven.core.spam.SpamChecks;
 
 /**
  * SPF (RFC 7208) for the MAIL FROM identity (the HELO name for the null sender) and for the HELO
@@ -54,19 +54,27 @@ import org.mailhaven.core.config.Parameters;
  * }</pre>
  */
 public class Spf extends SpamCheckMailet {
+    /** Every parameter this mailet takes, with its default. */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
+        .with("failAction", "score")
+        .with("failScore", "5")
+        .with("softfailScore", "1.5")
+        .with("permerrorScore", "0.5")
+        .with("heloFailScore", "1");
+
     @Inject
     public Spf(SpamChecks checks) {
-        super(checks);
+        super(checks, PARAMETERS);
     }
 
     @Override
-    protected SpamCheck createCheck() throws MessagingException {
-        boolean reject = Parameters.choice(getMailetConfig(), "failAction", "score", "score", "reject").equals("reject");
+    protected SpamCheck createCheck(Parameters params) throws MessagingException {
+        boolean reject = params.choice("failAction", "score", "reject").equals("reject");
         return new Check(spf(new DNSServiceXBillImpl(checks.dns().resolver())), reject,
-            Parameters.decimal(getMailetConfig(), "failScore", 5),
-            Parameters.decimal(getMailetConfig(), "softfailScore", 1.5),
-            Parameters.decimal(getMailetConfig(), "permerrorScore", 0.5),
-            Parameters.decimal(getMailetConfig(), "heloFailScore", 1));
+            params.decimal("failScore"),
+            params.decimal("softfailScore"),
+            params.decimal("permerrorScore"),
+            params.decimal("heloFailScore"));
     }
 
     /**

@@ -1,0 +1,129 @@
+package org.mailhaven.core.config;
+
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.mail.MessagingException;
+
+import org.apache.mailet.MailetConfig;
+
+/**
+ * The parameters one mailet, matcher or hook accepts, each with its default. It is the one place
+ * a default is written: the component reads its values through {@link #read}, the start-up check
+ * refuses a parameter it does not declare (with the file, the line and the nearest name), and
+ * {@code bin/james config} prints every value with its default.
+ */
+public final class ParameterSpec {
+    private final Map<String, String> defaults;
+    private final Set<String> secrets;
+
+    private ParameterSpec(Map<String, String> defaults, Set<String> secrets) {
+        this.defaults = defaults;
+        this.secrets = secrets;
+    }
+
+    /** A component without parameters; add them with {@link #with}. */
+    public static ParameterSpec none() {
+        return new ParameterSpec(Map.of(), Set.of());
+    }
+
+    /** This list plus {@code name}, whose value is {@code defaultValue} when it is not given. */
+    public ParameterSpec with(String name, String defaultValue) {
+        Map<String, String> more = new LinkedHashMap<>(defaults);
+        more.put(name, defaultValue);
+        return new ParameterSpec(Collections.unmodifiableMap(more), secrets);
+    }
+
+    /** This list plus {@code name}, whose value {@code bin/james config} does not show. */
+    public ParameterSpec withSecret(String name) {
+        Set<String> more = new LinkedHashSet<>(secrets);
+        more.add(name);
+        return new ParameterSpec(with(name, "").defaults, Collections.unmodifiableSet(more));
+    }
+
+    /** The declared names with their defaults, in declaration order. */
+    public Map<String, String> defaults() {
+        return defaults;
+    }
+
+    public boolean isSecret(String name) {
+        return secrets.contains(name);
+    }
+
+    /**
+     * What is wrong with a given parameter name, or nothing if it is declared: the declared name
+     * closest to it when one is close (a typo), otherwise the list of declared names.
+     */
+    public Optional<String> problemWith(String given) {
+        if (defaults.containsKey(given)) {
+            return Optional.empty();
+        }
+        if (defaults.isEmpty()) {
+            return Optional.of("takes no parameters, but <" + given + "> is given");
+        }
+        Optional<String> nearest = defaults.keySet().stream()
+            .min(Comparator.comparingInt(name -> distance(name, given)))
+            .filter(name -> distance(name, given) <= Math.max(2, given.length() / 3));
+        return Optional.of("has no parameter <" + given + ">" + nearest.map(name -> "; did you mean <" + name + ">?")
+            .orElseGet(() -> "; it takes " + String.join(", ", defaults.keySet())));
+    }
+
+    /** The values of {@code given}, checked: an undeclared name is refused naming {@code owner}. */
+    public Parameters read(String owner, Map<String, String> given) throws MessagingException {
+        for (String name : given.keySet()) {
+            Optional<String> problem = problemWith(name);
+            if (problem.isPresent()) {
+                throw new MessagingException(owner + " " + problem.get());
+            }
+        }
+        return new Parameters(owner, this, given);
+    }
+
+    /** The parameters of a mailet's configuration. */
+    public Parameters read(MailetConfig config) throws MessagingException {
+        Map<String, String> given = new HashMap<>();
+        for (Iterator<String> names = config.getInitParameterNames(); names.hasNext();) {
+            String name = names.next();
+            given.put(name, config.getInitParameter(name));
+        }
+        return read(config.getMailetName(), given);
+    }
+
+    String defaultOf(String name) {
+        String value = defaults.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("parameter " + name + " is read but not declared");
+        }
+        return value;
+    }
+
+    /** Edit distance, ignoring case: {@code retryschedule} is 0 from {@code retrySchedule}, yet refused. */
+    private static int distance(String a, String b) {
+        String x = a.toLowerCase(Locale.ROOT);
+        String y = b.toLowerCase(Locale.ROOT);
+        int[] previous = new int[y.length() + 1];
+        int[] current = new int[y.length() + 1];
+        for (int j = 0; j <= y.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= x.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= y.length(); j++) {
+                int substitution = previous[j - 1] + (x.charAt(i - 1) == y.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[y.length()];
+    }
+}
