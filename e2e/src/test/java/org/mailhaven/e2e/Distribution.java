@@ -24,6 +24,8 @@ import java.util.stream.Stream;
  * as {@code MAILHAVEN_*} environment variables, the documented way).
  */
 final class Distribution {
+    static final String RELAY = "org.mailhaven.mailets.relay.Relay";
+
     static final String[] LISTENERS = {"smtp", "smtps", "submission", "imap", "imaps", "pop3", "pop3s", "managesieve", "jmx"};
 
     /**
@@ -125,19 +127,18 @@ final class Distribution {
         settings.put(key, value);
     }
 
+    /** A file of conf/, to edit through its XML tree ({@link ConfXml}). */
+    ConfXml conf(String name) throws Exception {
+        return ConfXml.of(home.resolve("conf").resolve(name));
+    }
+
     /**
      * Sends every relayed message to an SMTP server on loopback instead of the MX of its domain,
      * as an administrator sets a smarthost in conf/mailetcontainer.xml.
      */
-    void relayThrough(int port) throws IOException {
-        Path pipeline = home.resolve("conf/mailetcontainer.xml");
-        String xml = Files.readString(pipeline, StandardCharsets.UTF_8);
-        String smarthost = "<smarthost></smarthost>";
-        if (!xml.contains(smarthost)) {
-            throw new IOException("no empty <smarthost> in " + pipeline);
-        }
-        Files.writeString(pipeline, xml.replace(smarthost, "<smarthost>127.0.0.1:" + port + "</smarthost>")
-            .replace("<smarthostTls>required</smarthostTls>", "<smarthostTls>opportunistic</smarthostTls>"), StandardCharsets.UTF_8);
+    void relayThrough(int port) throws Exception {
+        conf("mailetcontainer.xml").parameter(ConfXml.mailet(RELAY), "smarthost", "127.0.0.1:" + port)
+            .parameter(ConfXml.mailet(RELAY), "smarthostTls", "opportunistic").save();
     }
 
     /** Points the instance's DNS (dns.servers) at this server. */

@@ -44,13 +44,8 @@ class ExtensionJarIT {
     void mailetFromLibExtRunsInThePipeline() throws Exception {
         server = DISTRIBUTIONS.unpack("extension-jar");
         buildMailetJar(server.home.resolve("lib/ext/stamp-mailet.jar"));
-        Path pipeline = server.home.resolve("conf/mailetcontainer.xml");
-        String xml = Files.readString(pipeline, StandardCharsets.UTF_8);
-        String delivery = "<mailet match=\"All\" class=\"org.mailhaven.mailets.delivery.DeliverToMailbox\">";
-        assertTrue(xml.contains(delivery), "shipped pipeline has local delivery");
-        Files.writeString(pipeline, xml.replace(delivery,
-            "<mailet match=\"All\" class=\"com.example.mail.StampMailet\"><stamp>from-lib-ext</stamp></mailet>\n"
-                + "            " + delivery), StandardCharsets.UTF_8);
+        server.conf("mailetcontainer.xml").insertBefore(ConfXml.mailet("org.mailhaven.mailets.delivery.DeliverToMailbox"),
+            "<mailet match=\"All\" class=\"com.example.mail.StampMailet\"><stamp>from-lib-ext</stamp></mailet>").save();
 
         Distribution.Result start = server.james("start");
         assertEquals(0, start.exitCode, start::toString);

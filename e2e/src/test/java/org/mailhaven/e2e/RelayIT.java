@@ -18,8 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,18 +128,11 @@ class RelayIT {
 
     /** Sets the relay's parameters in conf/mailetcontainer.xml, as an administrator would. */
     private static void configureRelay(Map<String, String> parameters, int remotePort) throws Exception {
-        Path pipeline = server.home.resolve("conf/mailetcontainer.xml");
-        String xml = Files.readString(pipeline, StandardCharsets.UTF_8);
+        ConfXml pipeline = server.conf("mailetcontainer.xml");
         for (Map.Entry<String, String> parameter : parameters.entrySet()) {
-            String tag = parameter.getKey();
-            // Elements only, at the start of a line: the comments around them show examples too.
-            Matcher element = Pattern.compile("(?m)^(\\s*)<" + tag + ">[^<]*</" + tag + ">").matcher(xml);
-            String value = Matcher.quoteReplacement(parameter.getValue());
-            xml = element.find() ? element.replaceFirst("$1<" + tag + ">" + value + "</" + tag + ">")
-                : xml.replaceFirst("(<heloName>[^<]*</heloName>)", "$1<" + tag + ">" + value + "</" + tag + ">");
+            pipeline.parameter(ConfXml.mailet(Distribution.RELAY), parameter.getKey(), parameter.getValue());
         }
-        xml = xml.replaceFirst("(<heloName>[^<]*</heloName>)", "$1<remotePort>" + remotePort + "</remotePort>");
-        Files.writeString(pipeline, xml, StandardCharsets.UTF_8);
+        pipeline.parameter(ConfXml.mailet(Distribution.RELAY), "remotePort", Integer.toString(remotePort)).save();
     }
 
     private static void send(String messageId, String... recipients) throws Exception {

@@ -1,4 +1,4 @@
-package org.mailhaven.mailets.spam;
+package org.mailhaven.core.spam.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,7 +26,8 @@ import org.mailhaven.core.spam.CheckResult;
 import org.mailhaven.core.spam.Evidence;
 import org.mailhaven.core.spam.Hit;
 
-class SpamUnitTest {
+/** The spam checks' own logic, without DNS or a server. */
+class SpamCheckTypesTest {
     private static MimeMessage message(String text) throws MessagingException {
         return new MimeMessage(Session.getInstance(new Properties()),
             new ByteArrayInputStream(text.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8)));
@@ -48,14 +49,6 @@ class SpamUnitTest {
     }
 
     /** RFC 8601 allows comments before the authserv-id; a forged verdict must not hide behind one. */
-    @Test
-    void theAuthservIdIsFoundBehindComments() {
-        assertEquals("mx.example.com", SpamVerdict.authservIdOf("mx.example.com; spf=pass"));
-        assertEquals("mx.example.com", SpamVerdict.authservIdOf("(forged) mx.example.com; dkim=pass"));
-        assertEquals("mx.example.com", SpamVerdict.authservIdOf(" (a (nested) one)\r\n\tmx.example.com 1; none"));
-        assertEquals("other.example", SpamVerdict.authservIdOf("other.example; dkim=pass (mx.example.com)"));
-    }
-
     @Test
     void dnsblQueriesReversedIpv4AndIpv6Nibbles() throws Exception {
         assertEquals("7.2.0.192", Dnsbl.Check.reversed(InetAddress.getByName("192.0.2.7")));
