@@ -1,8 +1,6 @@
 package org.mailhaven.server;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -19,21 +17,23 @@ import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.parsers.SAXParserFactory;
 
 import org.mailhaven.core.config.ParameterSpec;
+import org.mailhaven.core.spam.SpamConfiguration;
 import org.xml.sax.Attributes;
 import org.xml.sax.Locator;
 import org.xml.sax.SAXException;
 import org.xml.sax.helpers.DefaultHandler;
 
 /**
- * The mailets of {@code conf/mailetcontainer.xml} and the protocol handlers of the listener files
- * as they are written: class, file, line and parameters. Ours declare their parameters
+ * The mailets of {@code conf/mailetcontainer.xml}, the spam checks of {@code conf/spam.xml} and
+ * the protocol handlers of the listener files as they are written: class, file, line and parameters. Ours declare their parameters
  * ({@code public static final ParameterSpec PARAMETERS}); {@link #check} refuses any other
  * parameter, and {@code bin/james config} prints every value with its default.
  */
 final class Components {
-    /** The files whose {@code <mailet>} and {@code <handler>} elements are components. */
-    static final List<String> FILES = List.of("mailetcontainer.xml", "smtpserver.xml", "lmtpserver.xml",
+    /** The files whose {@code <mailet>}, {@code <handler>} and {@code <check>} elements are components. */
+    static final List<String> FILES = List.of("mailetcontainer.xml", "spam.xml", "smtpserver.xml", "lmtpserver.xml",
         "pop3server.xml", "imapserver.xml", "managesieveserver.xml");
+    private static final List<String> ELEMENTS = List.of("mailet", "handler", "check");
     /**
      * James' mailets that the shipped pipeline uses, with the parameters they read (James 3.8.1):
      * they declare nothing themselves, and a typo in their parameters would drop mail silently.
@@ -82,6 +82,9 @@ final class Components {
                 continue;
             }
             for (Parameter parameter : component.given().values()) {
+                if (component.file().endsWith("mailetcontainer.xml") && ParameterSpec.CONTAINER_PARAMETERS.contains(parameter.name())) {
+                    continue;
+                }
                 Optional<String> problem = spec.get().problemWith(parameter.name());
                 if (problem.isPresent()) {
                     throw new SettingsException(component.file() + " line " + parameter.line() + ": "
@@ -107,15 +110,11 @@ final class Components {
             throw new SettingsException(component.where() + ": class " + name
                 + " is not in lib/ or lib/ext/ (misspelt, or its jar is missing)");
         }
-        try {
-            Field field = type.getField("PARAMETERS");
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == ParameterSpec.class) {
-                return Optional.of((ParameterSpec) field.get(null));
-            }
-        } catch (NoSuchFieldException | IllegalAccessException e) {
-            // not declared: see below
+        Optional<ParameterSpec> declared = ParameterSpec.declaredBy(type);
+        if (declared.isPresent() || !name.startsWith("org.mailhaven.")) {
+            return declared;
         }
-        return name.startsWith("org.mailhaven.") ? Optional.of(ParameterSpec.none()) : Optional.empty();
+        return Optional.of(ParameterSpec.none());
     }
 
     static String simpleName(String className) {
@@ -167,9 +166,10 @@ final class Components {
                 processor = "processor " + attributes.getValue("state");
             }
             String className = attributes.getValue("class");
-            if (current == null && className != null && (qName.equals("mailet") || qName.equals("handler"))) {
-                String context = qName.equals("mailet") ? processor : listener;
-                current = new Component(file, locator.getLineNumber(), className.strip(), context,
+            if (current == null && className != null && ELEMENTS.contains(qName)) {
+                String context = qName.equals("mailet") ? processor : qName.equals("handler") ? listener : "";
+                String type = qName.equals("check") ? SpamConfiguration.className(className) : className.strip();
+                current = new Component(file, locator.getLineNumber(), type, context,
                     attributes.getValue("match"), new LinkedHashMap<>());
                 currentDepth = path.size();
                 components.add(current);

@@ -80,6 +80,10 @@ public final class Settings {
         d.put("login.block.time", "15m");
         d.put("login.delay", "1s");
         d.put("login.trusted.networks", "");
+        d.put("spam.score.required", "5");
+        d.put("spam.score.reject", "15");
+        d.put("spam.timeout", "10s");
+        d.put("spam.refuse", "true");
         d.put("tls.keystore", "conf/tls/keystore.p12");
         d.put("tls.keystore.type", "PKCS12");
         d.put("tls.keystore.password.file", "conf/tls/keystore.password");
@@ -170,9 +174,27 @@ public final class Settings {
         } catch (IllegalArgumentException e) {
             throw invalid("login.trusted.networks", e.getMessage());
         }
+        validateSpam();
         String type = values.get("tls.keystore.type");
         if (!type.equalsIgnoreCase("PKCS12") && !type.equalsIgnoreCase("JKS")) {
             throw invalid("tls.keystore.type", "must be PKCS12 or JKS");
+        }
+    }
+
+    private void validateSpam() throws SettingsException {
+        double required = score("spam.score.required");
+        if (score("spam.score.reject") < required) {
+            throw invalid("spam.score.reject", "is below spam.score.required (" + values.get("spam.score.required") + ")");
+        }
+        duration("spam.timeout");
+        requireBoolean("spam.refuse");
+    }
+
+    private double score(String key) throws SettingsException {
+        try {
+            return Double.parseDouble(values.get(key));
+        } catch (NumberFormatException e) {
+            throw invalid(key, "is not a number such as 5 or 7.5");
         }
     }
 
@@ -332,6 +354,8 @@ public final class Settings {
             values.get("postmaster").isEmpty() ? "postmaster" : values.get("postmaster"));
         publishSmtpLimits();
         publishLoginLimits();
+        // For org.mailhaven.core.spam.SpamChecks.
+        publishAsIs("spam.score.required", "spam.score.reject", "spam.timeout", "spam.refuse");
         System.setProperty("jmx.address", jmxAddress());
         System.setProperty("jmx.port", Integer.toString(jmxPort()));
     }

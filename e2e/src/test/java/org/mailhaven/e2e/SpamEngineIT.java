@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,15 +43,10 @@ class SpamEngineIT {
 
         server = DISTRIBUTIONS.unpack("spam-engine");
         clients = new MailClients(server);
-        Path pipeline = server.home.resolve("conf/mailetcontainer.xml");
-        String xml = Files.readString(pipeline, StandardCharsets.UTF_8);
-        String verdict = "<mailet match=\"All\" class=\"org.mailhaven.mailets.spam.SpamVerdict\">";
-        assertTrue(xml.contains(verdict));
-        String rspamdMailet = "<mailet match=\"All\" class=\"org.mailhaven.mailets.spam.Rspamd\"><url>http://127.0.0.1:"
-            + rspamdPort + "</url><timeout>20s</timeout></mailet>\n";
-        xml = xml.replace(verdict, engine(port) + engine(deadPort) + rspamdMailet + verdict)
-            .replaceFirst("(?s)<mailet match=\"All\" class=\"org.mailhaven.mailets.spam.ContentRules\">.*?</mailet>", "");
-        Files.writeString(pipeline, xml, StandardCharsets.UTF_8);
+        server.conf("spam.xml").remove(ConfXml.check("ContentRules"))
+            .append("/spam", engine(port)).append("/spam", engine(deadPort))
+            .append("/spam", "<check class=\"Rspamd\"><url>http://127.0.0.1:" + rspamdPort + "</url><timeout>20s</timeout></check>")
+            .save();
         assertEquals(0, server.james("start").exitCode);
         assertEquals(0, server.cli("AddDomain", "example.com").exitCode);
         assertEquals(0, server.cli("AddUser", SpamIT.ALICE, SpamIT.PASSWORD).exitCode);
@@ -88,8 +82,7 @@ class SpamEngineIT {
     }
 
     private static String engine(int port) {
-        return "<mailet match=\"All\" class=\"org.mailhaven.mailets.spam.Spamd\"><host>127.0.0.1</host><port>" + port
-            + "</port><timeout>20s</timeout></mailet>\n";
+        return "<check class=\"Spamd\"><host>127.0.0.1</host><port>" + port + "</port><timeout>20s</timeout></check>";
     }
 
     private static int freePort() throws IOException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ class SpamIT {
     private static MailClients clients;
     private static FakeDns dns;
     private static Path dkimKey;
+    private static int lmtpPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -44,6 +46,9 @@ class SpamIT {
         clients = new MailClients(server);
         useBlocklist(server);
         server.useDns(dns);
+        lmtpPort = freePort();
+        server.conf("lmtpserver.xml").attribute("/lmtpservers/lmtpserver", "enabled", "true")
+            .set("/lmtpservers/lmtpserver/bind", "127.0.0.1:" + lmtpPort).save();
         assertEquals(0, server.james("start").exitCode);
         assertEquals(0, server.cli("AddDomain", "example.com").exitCode);
         assertEquals(0, server.cli("AddUser", ALICE, PASSWORD).exitCode);
@@ -76,12 +81,9 @@ class SpamIT {
             .servfail("servfail.test");
     }
 
-    /** Points the shipped Dnsbl mailet at the test blocklist instead of zen.spamhaus.org. */
+    /** Points the shipped Dnsbl check at the test blocklist instead of zen.spamhaus.org. */
     static void useBlocklist(Distribution instance) throws Exception {
-        Path pipeline = instance.home.resolve("conf/mailetcontainer.xml");
-        String xml = Files.readString(pipeline, StandardCharsets.UTF_8);
-        assertTrue(xml.contains("<zone>zen.spamhaus.org</zone>"));
-        Files.writeString(pipeline, xml.replace("<zone>zen.spamhaus.org</zone>", "<zone>bl.test</zone>"), StandardCharsets.UTF_8);
+        instance.conf("spam.xml").set(ConfXml.check("Dnsbl") + "/zone", "bl.test").save();
     }
 
     private static void run(String... command) throws Exception {
@@ -173,6 +175,37 @@ class SpamIT {
         String reply = send(server, "127.0.0.1", "news@signed.test", signed.replace("Original text.", "Changed text."));
         // DKIM fails, SPF has nothing for signed.test, so DMARC p=reject refuses it.
         assertTrue(reply.startsWith("DATA 550 5.7.1 Rejected by the DMARC policy of signed.test"), reply);
+    }
+
+    /** LMTP (an MTA in front of us) has no login: its mail is scored like mail from the internet. */
+    @Test
+    void mailOverLmtpIsScoredFiledAndQuarantinedLikeMailFromTheInternet() throws Exception {
+        assertEquals("250", lmtp("someone@fail.test", message("someone@fail.test", "lmtp-spf", "via lmtp", "", "hi")).substring(0, 3));
+        String junk = inFolder("Junk", "lmtp-spf");
+        assertTrue(junk.contains("X-Spam-Flag: YES") && junk.contains("SPF_FAIL"), junk);
+
+        String gtube = message("someone@pass.test", "lmtp-gtube", "test", "", "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X");
+        assertEquals("250", lmtp("someone@pass.test", gtube).substring(0, 3), "LMTP cannot refuse after DATA: kept instead");
+        Distribution.Result quarantine = server.cli("ListQuarantine");
+        assertTrue(quarantine.stdout.contains("someone@pass.test"), quarantine::toString);
+    }
+
+    /** One LMTP transaction for alice; the reply to the end of DATA. */
+    private static String lmtp(String from, String message) throws Exception {
+        try (RawSmtp session = new RawSmtp(lmtpPort)) {
+            session.reply();
+            session.send("LHLO mta.front.test\r\n");
+            session.send("MAIL FROM:<" + from + ">\r\n");
+            session.send("RCPT TO:<" + ALICE + ">\r\n");
+            session.send("DATA\r\n");
+            return session.send(message.replace("\r\n.", "\r\n..") + ".\r\n");
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
     }
 
     @Test

@@ -1,15 +1,12 @@
 package org.mailhaven.access;
 
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.Optional;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.commons.configuration2.Configuration;
-import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.protocols.api.ProtocolSession;
@@ -21,8 +18,6 @@ import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
 import org.mailhaven.core.address.AddressResolver;
-import org.mailhaven.core.config.ParameterSpec;
-import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.message.MessageIds;
 import org.mailhaven.core.spam.Evidence;
 import org.mailhaven.core.spam.SpamChecks;
@@ -31,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the spam checks of conf/mailetcontainer.xml while the client still waits for our answer,
+ * Runs the spam checks of conf/spam.xml while the client still waits for our answer,
  * so that spam is refused ({@code 550 5.7.1} with the reason) instead of accepted and then
  * bounced or dropped:
  *
@@ -45,36 +40,21 @@ import org.slf4j.LoggerFactory;
  * {@code relay.networks} are not checked. A check that fails or runs out of time never refuses:
  * the message is accepted and marked as not checked by it.
  *
- * <p>Parameters: {@code timeout} (default {@code 10s}): the most the checks may add to one reply;
- * {@code refuse} (default {@code true}): {@code false} accepts everything, so that mail at or above
- * the reject score is kept in the quarantine by {@code SpamVerdict} instead (for sites that want
- * to review what would have been refused).
+ * <p>No parameters: the time limit and whether to refuse are {@code spam.timeout} and
+ * {@code spam.refuse} of conf/server.properties ({@code spam.refuse = false} accepts everything, so
+ * that mail at or above the reject score is kept in the quarantine by {@code SpamVerdict} instead,
+ * for sites that want to review what would have been refused).
  */
 public class SpamCheckHook implements RcptHook, JamesMessageHook, ProtocolHandler {
-    /** Every parameter this hook takes, with its default. */
-    public static final ParameterSpec PARAMETERS = ParameterSpec.none()
-        .with("timeout", "10s")
-        .with("refuse", "true");
-
     private static final Logger LOGGER = LoggerFactory.getLogger(SpamCheckHook.class);
     private static final ProtocolSession.AttachmentKey<SpamReport> CONNECTION_REPORT =
         ProtocolSession.AttachmentKey.of("mailhaven.spam.connection", SpamReport.class);
 
     private final SpamChecks checks;
-    private Duration timeout;
-    private boolean refuse;
 
     @Inject
     public SpamCheckHook(SpamChecks checks) {
         this.checks = checks;
-    }
-
-    @Override
-    public void init(Configuration config) throws ConfigurationException {
-        HookParameters.apply(PARAMETERS, "SpamCheckHook", config, params -> {
-            timeout = params.duration("timeout");
-            refuse = params.bool("refuse");
-        });
     }
 
     @Override
@@ -86,12 +66,12 @@ public class SpamCheckHook implements RcptHook, JamesMessageHook, ProtocolHandle
         }
         SpamReport report = session.getAttachment(CONNECTION_REPORT, ProtocolSession.State.Connection).orElseGet(() -> {
             SpamReport connection = new SpamReport();
-            checks.complete(connection, evidence(session, sender, Optional.empty(), connection), true, timeout);
+            checks.complete(connection, evidence(session, sender, Optional.empty(), connection), true, checks.policy().timeout());
             session.setAttachment(CONNECTION_REPORT, connection, ProtocolSession.State.Connection);
             return connection;
         });
-        Optional<String> refusal = report.refusal(checks.thresholds().reject());
-        if (refusal.isPresent() && refuse) {
+        Optional<String> refusal = report.refusal(checks.policy().reject());
+        if (refusal.isPresent() && checks.policy().refuseAtSmtp()) {
             LOGGER.info("Refused RCPT {} from {}: {}", rcpt.asString(), client(session).getHostAddress(), refusal.get());
             return refuse(refusal.get());
         }
@@ -108,17 +88,17 @@ public class SpamCheckHook implements RcptHook, JamesMessageHook, ProtocolHandle
         session.getAttachment(CONNECTION_REPORT, ProtocolSession.State.Connection).ifPresent(report::addAll);
         try {
             checks.complete(report, evidence(session, mail.getMaybeSender(), Optional.of(mail.getMessage()), report),
-                false, timeout);
+                false, checks.policy().timeout());
         } catch (MessagingException e) {
             // The spool's mailets run the checks again; the message itself is fine.
             LOGGER.warn("Cannot check {} at the end of DATA: {}", MessageIds.of(mail), e.getMessage());
         }
         report.storeIn(mail);
-        Optional<String> refusal = report.refusal(checks.thresholds().reject());
+        Optional<String> refusal = report.refusal(checks.policy().reject());
         LOGGER.info("Spam check of {} from {}: score {} tests={} in {} ms{}", MessageIds.of(mail),
             client(session).getHostAddress(), SpamReport.format(report.score()), report.tests(),
             (System.nanoTime() - start) / 1_000_000, refusal.map(reason -> ", refused: " + reason).orElse(""));
-        return refusal.filter(reason -> refuse).map(SpamCheckHook::refuse).orElse(HookResult.DECLINED);
+        return refusal.filter(reason -> checks.policy().refuseAtSmtp()).map(SpamCheckHook::refuse).orElse(HookResult.DECLINED);
     }
 
     private static boolean trusted(SMTPSession session) {

@@ -1,12 +1,12 @@
 package org.mailhaven.core.config;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,12 +22,31 @@ import org.apache.mailet.MailetConfig;
  * {@code bin/james config} prints every value with its default.
  */
 public final class ParameterSpec {
+    /** What James' mailet container itself reads from every {@code <mailet>}: not the mailet's own parameters. */
+    public static final Set<String> CONTAINER_PARAMETERS = Set.of("onMailetException", "onMatchException", "onMatcherException");
+
     private final Map<String, String> defaults;
     private final Set<String> secrets;
 
     private ParameterSpec(Map<String, String> defaults, Set<String> secrets) {
         this.defaults = defaults;
         this.secrets = secrets;
+    }
+
+    /**
+     * What {@code type} declares in its {@code public static final ParameterSpec PARAMETERS}
+     * field, the convention of our mailets, matchers, hooks and spam checks; empty without one.
+     */
+    public static Optional<ParameterSpec> declaredBy(Class<?> type) {
+        try {
+            Field field = type.getField("PARAMETERS");
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == ParameterSpec.class) {
+                return Optional.of((ParameterSpec) field.get(null));
+            }
+        } catch (NoSuchFieldException | IllegalAccessException e) {
+            // not declared
+        }
+        return Optional.empty();
     }
 
     /** A component without parameters; add them with {@link #with}. */
@@ -69,9 +88,7 @@ public final class ParameterSpec {
         if (defaults.isEmpty()) {
             return Optional.of("takes no parameters, but <" + given + "> is given");
         }
-        Optional<String> nearest = defaults.keySet().stream()
-            .min(Comparator.comparingInt(name -> distance(name, given)))
-            .filter(name -> distance(name, given) <= Math.max(2, given.length() / 3));
+        Optional<String> nearest = Names.nearest(given, defaults.keySet());
         return Optional.of("has no parameter <" + given + ">" + nearest.map(name -> "; did you mean <" + name + ">?")
             .orElseGet(() -> "; it takes " + String.join(", ", defaults.keySet())));
     }
@@ -92,7 +109,9 @@ public final class ParameterSpec {
         Map<String, String> given = new HashMap<>();
         for (Iterator<String> names = config.getInitParameterNames(); names.hasNext();) {
             String name = names.next();
-            given.put(name, config.getInitParameter(name));
+            if (!CONTAINER_PARAMETERS.contains(name)) {
+                given.put(name, config.getInitParameter(name));
+            }
         }
         return read(config.getMailetName(), given);
     }
@@ -103,27 +122,5 @@ public final class ParameterSpec {
             throw new IllegalArgumentException("parameter " + name + " is read but not declared");
         }
         return value;
-    }
-
-    /** Edit distance, ignoring case: {@code retryschedule} is 0 from {@code retrySchedule}, yet refused. */
-    private static int distance(String a, String b) {
-        String x = a.toLowerCase(Locale.ROOT);
-        String y = b.toLowerCase(Locale.ROOT);
-        int[] previous = new int[y.length() + 1];
-        int[] current = new int[y.length() + 1];
-        for (int j = 0; j <= y.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= x.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= y.length(); j++) {
-                int substitution = previous[j - 1] + (x.charAt(i - 1) == y.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[y.length()];
     }
 }

@@ -2,12 +2,10 @@ package org.mailhaven.core.spam;
 
 
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -16,34 +14,50 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.mail.MessagingException;
+
+import org.apache.james.core.Domain;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.domainlist.api.DomainListException;
+import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.dns.Dns;
 
 /**
- * The spam checks of the pipeline, shared between the check mailets (which register their check
- * when the mailet container starts) and the SMTP server's {@code SpamCheckHook} (which runs them
- * before answering the client, so that it can still refuse). One instance per server, defined in
- * the Spring wiring.
+ * The spam checks of the server, configured in one place: the checks and their scores in
+ * {@code conf/spam.xml}, the thresholds, time limit and refusal policy in
+ * {@code conf/server.properties} ({@code spam.*}). The SMTP server's {@code SpamCheckHook} runs
+ * them before it answers the client, so that it can still refuse; the {@code SpamVerdict}
+ * mailet runs those that did not run yet (mail from another listener, a hook that was removed)
+ * and writes the verdict. One instance per server, defined in the Spring wiring.
  *
  * <p>Checks run concurrently, because most of their time is spent waiting for DNS answers; the
  * checks that read others' authentication results (DMARC) run once those are in.
  */
 public final class SpamChecks {
-    /** Scores at which mail is tagged as spam and refused, until the SpamVerdict mailet sets them. */
-    public record Thresholds(double required, double reject) {
+    /**
+     * Scores at which mail is tagged as spam and refused, the most the checks may add to one SMTP
+     * reply, and whether the SMTP server refuses (or accepts and quarantines) mail at the reject score.
+     */
+    public record Policy(double required, double reject, Duration timeout, boolean refuseAtSmtp) {
+        /** From the settings of conf/server.properties, as the launcher publishes them. */
+        static Policy fromSystem() {
+            return new Policy(Double.parseDouble(System.getProperty("mailhaven.spam.score.required", "5")),
+                Double.parseDouble(System.getProperty("mailhaven.spam.score.reject", "15")),
+                Parameters.parseDuration(System.getProperty("mailhaven.spam.timeout", "10s")).orElseThrow(),
+                Boolean.parseBoolean(System.getProperty("mailhaven.spam.refuse", "true")));
+        }
     }
 
-    /** By name, in the order the mailets registered them (the order of conf/mailetcontainer.xml). */
-    private final Map<String, SpamCheck> checks = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** In the order of conf/spam.xml. */
+    private final List<SpamCheck> checks;
     private final Dns dns;
+    private final Policy policy;
     private final ExecutorService executor;
-    private volatile Thresholds thresholds = new Thresholds(5, 15);
 
-    public SpamChecks() throws UnknownHostException {
-        this(Dns.configured(Duration.ofSeconds(5)));
-    }
-
-    public SpamChecks(Dns dns) {
+    public SpamChecks(Dns dns, List<SpamCheck> checks, Policy policy) {
         this.dns = dns;
+        this.checks = List.copyOf(checks);
+        this.policy = policy;
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "spam-check-" + threads.incrementAndGet());
@@ -52,22 +66,33 @@ public final class SpamChecks {
         });
     }
 
+    /**
+     * The checks of {@code conf/spam.xml} under the installation, with DNS as configured
+     * ({@code dns.servers}) and the policy of conf/server.properties. Spring's factory method.
+     */
+    public static SpamChecks configured(DomainList domains) throws MessagingException, UnknownHostException {
+        Dns dns = Dns.configured(Duration.ofSeconds(5));
+        Path file = Path.of(System.getProperty("mailhaven.home", "..")).resolve(SpamConfiguration.FILE);
+        CheckContext context = new CheckContext(SpamConfiguration.FILE, dns, domain -> isLocal(domains, domain),
+            System.getProperty("mailhaven.hostname", "localhost"));
+        return new SpamChecks(dns, SpamConfiguration.read(file, context), Policy.fromSystem());
+    }
+
+    private static boolean isLocal(DomainList domains, String domain) {
+        try {
+            return domains.containsDomain(Domain.of(domain));
+        } catch (DomainListException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** DNS as configured in conf/server.properties ({@code dns.servers}). */
     public Dns dns() {
         return dns;
     }
 
-    /** Adds a check, or replaces the one of the same name (the mailet container was restarted). */
-    public void register(SpamCheck check) {
-        checks.put(check.name(), check);
-    }
-
-    public void thresholds(Thresholds thresholds) {
-        this.thresholds = thresholds;
-    }
-
-    public Thresholds thresholds() {
-        return thresholds;
+    public Policy policy() {
+        return policy;
     }
 
     /**
@@ -79,11 +104,7 @@ public final class SpamChecks {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<SpamCheck> first = new ArrayList<>();
         List<SpamCheck> then = new ArrayList<>();
-        List<SpamCheck> registered;
-        synchronized (checks) {
-            registered = List.copyOf(checks.values());
-        }
-        for (SpamCheck check : registered) {
+        for (SpamCheck check : checks) {
             if (report.has(check.name()) || (connectionOnly && !check.atConnection())) {
                 continue;
             }

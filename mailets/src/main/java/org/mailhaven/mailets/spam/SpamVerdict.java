@@ -18,8 +18,10 @@ import org.apache.mailet.base.GenericMailet;
 import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.message.Reception;
 import org.mailhaven.core.message.VerbatimMail;
 import org.mailhaven.core.message.VerbatimMessage;
+import org.mailhaven.core.spam.Evidence;
 import org.mailhaven.core.spam.SpamChecks;
 import org.mailhaven.core.spam.SpamReport;
 import org.mailhaven.mailets.Administration;
@@ -27,8 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last step of the spam checks: it removes spam headers that came from outside (so nobody can
- * forge a clean verdict), writes ours, and acts on the score.
+ * The spam verdict of the pipeline. It removes spam headers that came from outside (so nobody can
+ * forge a clean verdict) from every message; for mail from clients that are not trusted (not
+ * logged in, not in relay.networks), whatever listener it came through, it completes the checks
+ * of conf/spam.xml that the SMTP server did not run (all of them for mail the SMTP server did not
+ * check), writes our verdict, and acts on the score. Thresholds: {@code spam.score.required} and
+ * {@code spam.score.reject} of conf/server.properties.
  *
  * <ul>
  * <li>{@code X-Spam-Score: 7.3}, {@code X-Spam-Status: Yes, score=7.3 required=5.0 tests=A,B}
@@ -37,30 +43,26 @@ import org.slf4j.LoggerFactory;
  * engine failure), and {@code Authentication-Results} (RFC 8601) with the SPF, DKIM and DMARC
  * results. Incoming headers of these names (Authentication-Results only with our authserv-id) are
  * removed from every message first.</li>
- * <li>Below {@code requiredScore} the message goes on as it is; at or above it, it goes on flagged,
+ * <li>Below {@code spam.score.required} the message goes on as it is; at or above it, it goes on flagged,
  * and the global Sieve script (conf/sieve/after.sieve) files it into Junk, which users may override.</li>
- * <li>At or above {@code rejectScore} (or when a check demands refusal) the SMTP server has
- * normally refused it already; a message that only got there in the spool (a check that ran late)
- * is kept in the {@code quarantine} repository instead, for bin/james-cli ListQuarantine,
+ * <li>At or above {@code spam.score.reject} (or when a check demands refusal) the SMTP server has
+ * normally refused it already; a message that only got there in the spool (a check that ran late,
+ * another listener, {@code spam.refuse = false}) is kept in the {@code quarantine} repository instead, for bin/james-cli ListQuarantine,
  * ReleaseFromQuarantine and DeleteFromQuarantine.</li>
  * </ul>
  *
- * <p>Parameters: {@code requiredScore} (default 5), {@code rejectScore} (default 15),
- * {@code quarantine} (default {@code file://var/mail/quarantine/}), {@code authservId} (the name
- * in Authentication-Results; default the server's host name).
+ * <p>Parameters: {@code quarantine} (default {@code file://var/mail/quarantine/}), {@code authservId}
+ * (the name in Authentication-Results; default the server's host name).
  *
  * <pre>{@code
  * <mailet match="All" class="org.mailhaven.mailets.spam.SpamVerdict">
- *     <requiredScore>5</requiredScore>
- *     <rejectScore>15</rejectScore>
+ *     <quarantine>file://var/mail/quarantine/</quarantine>
  * </mailet>
  * }</pre>
  */
 public class SpamVerdict extends GenericMailet {
     /** Every parameter this mailet takes, with its default. */
     public static final ParameterSpec PARAMETERS = ParameterSpec.none()
-        .with("requiredScore", "5")
-        .with("rejectScore", "15")
         .with("quarantine", "file://var/mail/quarantine/")
         .with("authservId", "");
 
@@ -71,8 +73,6 @@ public class SpamVerdict extends GenericMailet {
 
     private final SpamChecks checks;
     private final MailRepositoryStore repositories;
-    private double requiredScore;
-    private double rejectScore;
     private String authservId;
     private MailRepository quarantine;
     private Administration administration;
@@ -86,13 +86,6 @@ public class SpamVerdict extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         Parameters params = PARAMETERS.read(getMailetConfig());
-        requiredScore = params.decimal("requiredScore");
-        rejectScore = params.decimal("rejectScore");
-        if (rejectScore < requiredScore) {
-            throw new MessagingException(getMailetName() + ": rejectScore " + rejectScore
-                + " is below requiredScore " + requiredScore);
-        }
-        checks.thresholds(new SpamChecks.Thresholds(requiredScore, rejectScore));
         authservId = params.text("authservId").isBlank() ? System.getProperty("mailhaven.hostname", "localhost")
             : params.text("authservId").strip();
         try {
@@ -108,13 +101,15 @@ public class SpamVerdict extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         VerbatimMessage message = VerbatimMail.of(mail);
         stripForeignHeaders(message);
-        Optional<SpamReport> found = SpamReport.of(mail);
-        if (found.isEmpty()) {
+        if (Reception.of(mail).map(Reception::trusted).orElse(true)) {
+            // Our users, relay.networks, and mail the server wrote itself (bounces, replies).
             return;
         }
-        SpamReport report = found.get();
+        SpamReport report = SpamReport.of(mail).orElseGet(SpamReport::new);
+        checks.complete(report, Evidence.of(mail, report), false, checks.policy().timeout());
+        report.storeIn(mail);
         message.prepend(fields(report));
-        Optional<String> refusal = report.refusal(rejectScore);
+        Optional<String> refusal = report.refusal(checks.policy().reject());
         LOGGER.info("Spam check of {} from {} for {}: score {} tests={}{}", MessageIds.of(mail), mail.getRemoteAddr(),
             mail.getRecipients(), SpamReport.format(report.score()), report.tests(),
             report.unchecked().isEmpty() ? "" : " unchecked=" + report.unchecked().keySet());
@@ -146,6 +141,7 @@ public class SpamVerdict extends GenericMailet {
 
     private List<VerbatimMessage.Field> fields(SpamReport report) {
         double score = report.score();
+        double requiredScore = checks.policy().required();
         boolean spam = score >= requiredScore;
         List<VerbatimMessage.Field> fields = new ArrayList<>();
         fields.add(new VerbatimMessage.Field("X-Spam-Score", SpamReport.format(score)));

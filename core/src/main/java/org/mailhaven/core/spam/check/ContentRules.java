@@ -1,4 +1,4 @@
-package org.mailhaven.mailets.spam;
+package org.mailhaven.core.spam.check;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +10,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
@@ -18,12 +17,13 @@ import javax.mail.internet.MimeUtility;
 import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.spam.BodyText;
+import org.mailhaven.core.spam.CheckContext;
 import org.mailhaven.core.spam.CheckResult;
 import org.mailhaven.core.spam.Evidence;
 import org.mailhaven.core.spam.Hit;
 import org.mailhaven.core.spam.MessageBytes;
 import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.SpamCheckType;
 
 /**
  * Regular-expression rules on headers and on the decoded text of the message, each with its own
@@ -37,17 +37,17 @@ import org.mailhaven.core.spam.SpamChecks;
  * against the whole text. A rule that does not parse stops the start-up with its line.
  *
  * <pre>{@code
- * <mailet match="All" class="org.mailhaven.mailets.spam.ContentRules">
+ * <check class="ContentRules">
  *     <rules>
  *         SUBJECT_ALL_CAPS_MONEY 2.5 subject /^[A-Z0-9 $!]*(MONEY|CASH|PRIZE)[A-Z0-9 $!]*$/
  *         CRYPTO_INVEST 3 body /guaranteed\s+(returns|profit)/i
  *         BULK_MAILER 1 header:X-Mailer /mass ?mailer/i
  *     </rules>
- * </mailet>
+ * </check>
  * }</pre>
  */
-public class ContentRules extends SpamCheckMailet {
-    /** Every parameter this mailet takes, with its default. */
+public final class ContentRules implements SpamCheckType {
+    /** Every parameter this check takes, with its default. */
     public static final ParameterSpec PARAMETERS = ParameterSpec.none()
         .with("rules", "");
 
@@ -59,13 +59,9 @@ public class ContentRules extends SpamCheckMailet {
     record Rule(String name, double score, String where, Pattern pattern) {
     }
 
-    @Inject
-    public ContentRules(SpamChecks checks) {
-        super(checks, PARAMETERS);
-    }
 
     @Override
-    protected SpamCheck createCheck(Parameters params) throws MessagingException {
+    public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {
         List<Rule> rules = new ArrayList<>();
         String[] lines = params.text("rules").split("\n");
         for (int i = 0; i < lines.length; i++) {
@@ -75,7 +71,7 @@ public class ContentRules extends SpamCheckMailet {
             }
             Matcher rule = RULE.matcher(line);
             if (!rule.matches()) {
-                throw new MessagingException(getMailetName() + ": parameter rules, line " + (i + 1) + ": \"" + line
+                throw new MessagingException(context.name() + ": parameter rules, line " + (i + 1) + ": \"" + line
                     + "\" is not NAME SCORE subject|body|header:Name /REGEX/[i]");
             }
             try {
@@ -83,7 +79,7 @@ public class ContentRules extends SpamCheckMailet {
                 rules.add(new Rule(rule.group(1), Double.parseDouble(rule.group(2)), rule.group(3).toLowerCase(Locale.ROOT),
                     Pattern.compile(rule.group(4), flags)));
             } catch (PatternSyntaxException | NumberFormatException e) {
-                throw new MessagingException(getMailetName() + ": parameter rules, line " + (i + 1) + ": " + e.getMessage());
+                throw new MessagingException(context.name() + ": parameter rules, line " + (i + 1) + ": " + e.getMessage());
             }
         }
         return new Check(rules);

@@ -1,4 +1,4 @@
-package org.mailhaven.mailets.spam;
+package org.mailhaven.core.spam.check;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
@@ -20,12 +19,13 @@ import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.dns.Dns;
 import org.mailhaven.core.spam.AuthResult;
+import org.mailhaven.core.spam.CheckContext;
 import org.mailhaven.core.spam.CheckResult;
 import org.mailhaven.core.spam.Evidence;
 import org.mailhaven.core.spam.Hit;
 import org.mailhaven.core.spam.MessageBytes;
 import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.SpamCheckType;
 
 /**
  * Verifies the DKIM signatures (RFC 6376) of a message with the jDKIM library James bundles,
@@ -37,22 +37,18 @@ import org.mailhaven.core.spam.SpamChecks;
  * <p>Parameters: {@code failScore} (default 1): added when no signature verifies.
  *
  * <pre>{@code
- * <mailet match="All" class="org.mailhaven.mailets.spam.Dkim"/>
+ * <check class="Dkim"/>
  * }</pre>
  */
-public class Dkim extends SpamCheckMailet {
-    /** Every parameter this mailet takes, with its default. */
+public final class Dkim implements SpamCheckType {
+    /** Every parameter this check takes, with its default. */
     public static final ParameterSpec PARAMETERS = ParameterSpec.none()
         .with("failScore", "1");
 
-    @Inject
-    public Dkim(SpamChecks checks) {
-        super(checks, PARAMETERS);
-    }
 
     @Override
-    protected SpamCheck createCheck(Parameters params) throws MessagingException {
-        return new Check(checks.dns(), params.decimal("failScore"));
+    public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {
+        return new Check(context.dns(), params.decimal("failScore"));
     }
 
     record Check(Dns dns, double failScore) implements SpamCheck {

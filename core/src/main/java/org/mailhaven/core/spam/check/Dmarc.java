@@ -1,4 +1,4 @@
-package org.mailhaven.mailets.spam;
+package org.mailhaven.core.spam.check;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
@@ -16,11 +15,12 @@ import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.dns.Dns;
 import org.mailhaven.core.spam.AuthResult;
+import org.mailhaven.core.spam.CheckContext;
 import org.mailhaven.core.spam.CheckResult;
 import org.mailhaven.core.spam.Evidence;
 import org.mailhaven.core.spam.Hit;
 import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.SpamCheckType;
 
 import com.google.common.net.InternetDomainName;
 
@@ -41,27 +41,23 @@ import com.google.common.net.InternetDomainName;
  * policy), which is the stricter reading.
  *
  * <pre>{@code
- * <mailet match="All" class="org.mailhaven.mailets.spam.Dmarc">
+ * <check class="Dmarc">
  *     <onReject>reject</onReject>
  *     <quarantineScore>6</quarantineScore>
- * </mailet>
+ * </check>
  * }</pre>
  */
-public class Dmarc extends SpamCheckMailet {
-    /** Every parameter this mailet takes, with its default. */
+public final class Dmarc implements SpamCheckType {
+    /** Every parameter this check takes, with its default. */
     public static final ParameterSpec PARAMETERS = ParameterSpec.none()
         .with("onReject", "reject")
         .with("quarantineScore", "6");
 
-    @Inject
-    public Dmarc(SpamChecks checks) {
-        super(checks, PARAMETERS);
-    }
 
     @Override
-    protected SpamCheck createCheck(Parameters params) throws MessagingException {
+    public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {
         boolean reject = params.choice("onReject", "reject", "quarantine").equals("reject");
-        return new Check(checks.dns(), reject, params.decimal("quarantineScore"));
+        return new Check(context.dns(), reject, params.decimal("quarantineScore"));
     }
 
     record Check(Dns dns, boolean reject, double quarantineScore) implements SpamCheck {

@@ -1,4 +1,4 @@
-package org.mailhaven.mailets.spam;
+package org.mailhaven.core.spam.check;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -8,17 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.dns.Dns;
+import org.mailhaven.core.spam.CheckContext;
 import org.mailhaven.core.spam.CheckResult;
 import org.mailhaven.core.spam.Evidence;
 import org.mailhaven.core.spam.Hit;
 import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.SpamCheckType;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
@@ -27,7 +27,7 @@ import org.xbill.DNS.Type;
  * Looks the connecting client's IP address (IPv4 or IPv6) up in one DNS blocklist (RFC 5782) and
  * adds the score configured for the answer. It needs nothing but the address, so the SMTP server
  * already runs it at RCPT: a client listed with a score at or above the reject threshold is
- * refused there with {@code 550 5.7.1} naming the list. Use one mailet per zone.
+ * refused there with {@code 550 5.7.1} naming the list. Use one {@code <check class="Dnsbl">} per zone.
  *
  * <p>Parameters:
  * <ul>
@@ -41,14 +41,14 @@ import org.xbill.DNS.Type;
  * </ul>
  *
  * <pre>{@code
- * <mailet match="All" class="org.mailhaven.mailets.spam.Dnsbl">
+ * <check class="Dnsbl">
  *     <zone>zen.spamhaus.org</zone>
  *     <answers>127.0.0.2: SPAMHAUS_SBL 20; 127.0.0.4-127.0.0.7: SPAMHAUS_XBL 20; 127.0.0.10-127.0.0.11: SPAMHAUS_PBL 4</answers>
- * </mailet>
+ * </check>
  * }</pre>
  */
-public class Dnsbl extends SpamCheckMailet {
-    /** Every parameter this mailet takes, with its default. */
+public final class Dnsbl implements SpamCheckType {
+    /** Every parameter this check takes, with its default. */
     public static final ParameterSpec PARAMETERS = ParameterSpec.none()
         .with("zone", "")
         .with("answers", "");
@@ -60,23 +60,19 @@ public class Dnsbl extends SpamCheckMailet {
         }
     }
 
-    @Inject
-    public Dnsbl(SpamChecks checks) {
-        super(checks, PARAMETERS);
-    }
 
     @Override
-    protected SpamCheck createCheck(Parameters params) throws MessagingException {
+    public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {
         String zone = params.text("zone").strip().toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
         if (zone.isEmpty()) {
-            throw new MessagingException(getMailetName() + ": parameter zone is required, e.g. zen.spamhaus.org");
+            throw new MessagingException(context.name() + ": parameter zone is required, e.g. zen.spamhaus.org");
         }
         String defaultRule = "DNSBL_" + zone.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
-        List<Answer> answers = parseAnswers(getMailetName(), params.text("answers").isBlank() ? "any: " + defaultRule + " 5" : params.text("answers"));
-        return new Check(checks.dns(), zone, answers);
+        List<Answer> answers = parseAnswers(context.name(), params.text("answers").isBlank() ? "any: " + defaultRule + " 5" : params.text("answers"));
+        return new Check(context.dns(), zone, answers);
     }
 
-    static List<Answer> parseAnswers(String mailet, String text) throws MessagingException {
+    static List<Answer> parseAnswers(String check, String text) throws MessagingException {
         List<Answer> answers = new ArrayList<>();
         for (String entry : text.split(";")) {
             if (entry.isBlank()) {
@@ -85,7 +81,7 @@ public class Dnsbl extends SpamCheckMailet {
             String[] parts = entry.split(":", 2);
             String[] meaning = parts.length == 2 ? parts[1].strip().split("\\s+") : new String[0];
             if (meaning.length != 2) {
-                throw badAnswers(mailet, entry, "expected ADDRESS[-ADDRESS]: RULE SCORE");
+                throw badAnswers(check, entry, "expected ADDRESS[-ADDRESS]: RULE SCORE");
             }
             try {
                 String range = parts[0].strip();
@@ -101,14 +97,14 @@ public class Dnsbl extends SpamCheckMailet {
                 }
                 answers.add(new Answer(low, high, meaning[0], Double.parseDouble(meaning[1])));
             } catch (NumberFormatException | UnknownHostException e) {
-                throw badAnswers(mailet, entry, e.getMessage());
+                throw badAnswers(check, entry, e.getMessage());
             }
         }
         return answers;
     }
 
-    private static MessagingException badAnswers(String mailet, String entry, String why) {
-        return new MessagingException(mailet + ": parameter answers: cannot read \"" + entry.strip() + "\": " + why);
+    private static MessagingException badAnswers(String check, String entry, String why) {
+        return new MessagingException(check + ": parameter answers: cannot read \"" + entry.strip() + "\": " + why);
     }
 
     private static int ipv4(String text) throws UnknownHostException {

@@ -1,4 +1,4 @@
-package org.mailhaven.mailets.spam;
+package org.mailhaven.core.spam.check;
 
 import java.io.IOException;
 import java.text.ParseException;
@@ -10,22 +10,19 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
-import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MailDateFormat;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.james.core.Domain;
-import org.apache.james.domainlist.api.DomainList;
-import org.apache.james.domainlist.api.DomainListException;
 import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.spam.CheckContext;
 import org.mailhaven.core.spam.CheckResult;
 import org.mailhaven.core.spam.Evidence;
 import org.mailhaven.core.spam.Hit;
 import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.SpamCheckType;
 
 /**
  * Rules on the message headers and the client's HELO name that spam often breaks and real mail
@@ -52,13 +49,13 @@ import org.mailhaven.core.spam.SpamChecks;
  * <p>{@code hostname}: our own name for HELO_FORGED_LOCAL (default: the server's host name).
  *
  * <pre>{@code
- * <mailet match="All" class="org.mailhaven.mailets.spam.HeaderRules">
+ * <check class="HeaderRules">
  *     <MISSING_DATE>1.5</MISSING_DATE>
  *     <REPLY_TO_OTHER_DOMAIN>0</REPLY_TO_OTHER_DOMAIN>
- * </mailet>
+ * </check>
  * }</pre>
  */
-public class HeaderRules extends SpamCheckMailet {
+public final class HeaderRules implements SpamCheckType {
     /** Every rule with its default score, and {@code hostname} (empty: the server's, hostname of conf/server.properties). */
     public static final ParameterSpec PARAMETERS = ParameterSpec.none()
         .with("MISSING_DATE", "1").with("INVALID_DATE", "1").with("MISSING_MESSAGE_ID", "1")
@@ -67,32 +64,16 @@ public class HeaderRules extends SpamCheckMailet {
         .with("HELO_FORGED_LOCAL", "3").with("HELO_IP_MISMATCH", "1")
         .with("hostname", "");
 
-    private final DomainList domains;
-
-    @Inject
-    public HeaderRules(SpamChecks checks, DomainList domains) {
-        super(checks, PARAMETERS);
-        this.domains = domains;
-    }
-
     @Override
-    protected SpamCheck createCheck(Parameters params) throws MessagingException {
+    public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {
         Map<String, Double> scores = new TreeMap<>();
         for (String rule : PARAMETERS.defaults().keySet()) {
             if (!rule.equals("hostname")) {
                 scores.put(rule, params.decimal(rule));
             }
         }
-        String hostname = params.text("hostname").isBlank() ? System.getProperty("mailhaven.hostname", "") : params.text("hostname");
-        return new Check(scores, hostname.toLowerCase(Locale.ROOT), this::isLocal);
-    }
-
-    private boolean isLocal(String domain) {
-        try {
-            return domains.containsDomain(Domain.of(domain));
-        } catch (DomainListException | IllegalArgumentException e) {
-            return false;
-        }
+        String hostname = params.text("hostname").isBlank() ? context.hostname() : params.text("hostname").strip();
+        return new Check(scores, hostname.toLowerCase(Locale.ROOT), context.isLocalDomain());
     }
 
     record Check(Map<String, Double> scores, String hostname, Predicate<String> isLocal) implements SpamCheck {

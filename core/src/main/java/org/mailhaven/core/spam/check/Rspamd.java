@@ -1,4 +1,4 @@
-package org.mailhaven.mailets.spam;
+package org.mailhaven.core.spam.check;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,17 +11,17 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
-import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.spam.CheckContext;
 import org.mailhaven.core.spam.CheckResult;
 import org.mailhaven.core.spam.Evidence;
 import org.mailhaven.core.spam.Hit;
 import org.mailhaven.core.spam.MessageBytes;
 import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.SpamCheckType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,26 +37,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * controller password, if it asks for one), {@code timeout} (10s), {@code weight} (1).
  *
  * <pre>{@code
- * <mailet match="All" class="org.mailhaven.mailets.spam.Rspamd">
+ * <check class="Rspamd">
  *     <url>http://127.0.0.1:11333</url>
- * </mailet>
+ * </check>
  * }</pre>
  */
-public class Rspamd extends SpamCheckMailet {
-    /** Every parameter this mailet takes, with its default. */
+public final class Rspamd implements SpamCheckType {
+    /** Every parameter this check takes, with its default. */
     public static final ParameterSpec PARAMETERS = ParameterSpec.none()
         .with("url", "http://127.0.0.1:11333")
         .withSecret("password")
         .with("timeout", "10s")
         .with("weight", "1");
 
-    @Inject
-    public Rspamd(SpamChecks checks) {
-        super(checks, PARAMETERS);
-    }
 
     @Override
-    protected SpamCheck createCheck(Parameters params) throws MessagingException {
+    public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {
         String url = params.text("url").replaceAll("/+$", "");
         try {
             URI endpoint = URI.create(url + "/checkv2");
@@ -68,7 +64,7 @@ public class Rspamd extends SpamCheckMailet {
             return new Check(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build(), endpoint,
                 params.text("password"), timeout, params.decimal("weight"));
         } catch (IllegalArgumentException e) {
-            throw new MessagingException(getMailetName() + ": parameter url '" + url + "': " + e.getMessage());
+            throw new MessagingException(context.name() + ": parameter url '" + url + "': " + e.getMessage());
         }
     }
 

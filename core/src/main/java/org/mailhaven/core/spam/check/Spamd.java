@@ -1,4 +1,4 @@
-package org.mailhaven.mailets.spam;
+package org.mailhaven.core.spam.check;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,17 +12,17 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.spam.CheckContext;
 import org.mailhaven.core.spam.CheckResult;
 import org.mailhaven.core.spam.Evidence;
 import org.mailhaven.core.spam.Hit;
 import org.mailhaven.core.spam.MessageBytes;
 import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.SpamCheckType;
 
 /**
  * Asks SpamAssassin's {@code spamd} for its verdict (the spamc protocol, command SYMBOLS) and adds
@@ -34,27 +34,23 @@ import org.mailhaven.core.spam.SpamChecks;
  * {@code weight} (1).
  *
  * <pre>{@code
- * <mailet match="All" class="org.mailhaven.mailets.spam.Spamd">
+ * <check class="Spamd">
  *     <host>127.0.0.1</host>
  *     <port>783</port>
- * </mailet>
+ * </check>
  * }</pre>
  */
-public class Spamd extends SpamCheckMailet {
-    /** Every parameter this mailet takes, with its default. */
+public final class Spamd implements SpamCheckType {
+    /** Every parameter this check takes, with its default. */
     public static final ParameterSpec PARAMETERS = ParameterSpec.none()
         .with("host", "127.0.0.1")
         .with("port", "783")
         .with("timeout", "10s")
         .with("weight", "1");
 
-    @Inject
-    public Spamd(SpamChecks checks) {
-        super(checks, PARAMETERS);
-    }
 
     @Override
-    protected SpamCheck createCheck(Parameters params) throws MessagingException {
+    public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {
         return new Check(params.text("host"), params.positiveInt("port"),
             params.duration("timeout"), params.decimal("weight"));
     }

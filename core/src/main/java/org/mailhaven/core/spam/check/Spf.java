@@ -1,11 +1,10 @@
-package org.mailhaven.mailets.spam;
+package org.mailhaven.core.spam.check;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.jspf.core.DNSService;
@@ -23,11 +22,12 @@ import org.apache.james.jspf.wiring.WiringServiceTable;
 import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.spam.AuthResult;
+import org.mailhaven.core.spam.CheckContext;
 import org.mailhaven.core.spam.CheckResult;
 import org.mailhaven.core.spam.Evidence;
 import org.mailhaven.core.spam.Hit;
 import org.mailhaven.core.spam.SpamCheck;
-import org.mailhaven.core.spam.SpamChecks;
+import org.mailhaven.core.spam.SpamCheckType;
 
 /**
  * SPF (RFC 7208) for the MAIL FROM identity (the HELO name for the null sender) and for the HELO
@@ -47,14 +47,14 @@ import org.mailhaven.core.spam.SpamChecks;
  * A DNS failure (temperror) adds nothing: the message is marked as not checked.
  *
  * <pre>{@code
- * <mailet match="All" class="org.mailhaven.mailets.spam.Spf">
+ * <check class="Spf">
  *     <failAction>score</failAction>
  *     <failScore>5</failScore>
- * </mailet>
+ * </check>
  * }</pre>
  */
-public class Spf extends SpamCheckMailet {
-    /** Every parameter this mailet takes, with its default. */
+public final class Spf implements SpamCheckType {
+    /** Every parameter this check takes, with its default. */
     public static final ParameterSpec PARAMETERS = ParameterSpec.none()
         .with("failAction", "score")
         .with("failScore", "5")
@@ -62,15 +62,11 @@ public class Spf extends SpamCheckMailet {
         .with("permerrorScore", "0.5")
         .with("heloFailScore", "1");
 
-    @Inject
-    public Spf(SpamChecks checks) {
-        super(checks, PARAMETERS);
-    }
 
     @Override
-    protected SpamCheck createCheck(Parameters params) throws MessagingException {
+    public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {
         boolean reject = params.choice("failAction", "score", "reject").equals("reject");
-        return new Check(spf(new DNSServiceXBillImpl(checks.dns().resolver())), reject,
+        return new Check(spf(new DNSServiceXBillImpl(context.dns().resolver())), reject,
             params.decimal("failScore"),
             params.decimal("softfailScore"),
             params.decimal("permerrorScore"),
