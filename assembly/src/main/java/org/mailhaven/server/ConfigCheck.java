@@ -50,6 +50,7 @@ final class ConfigCheck {
         } catch (IOException e) {
             throw new SettingsException("conf/: cannot be listed (" + e.getMessage() + ")", e);
         }
+        KnownElements.check(conf);
         Components.check(Components.read(conf));
     }
 

@@ -81,8 +81,23 @@ class StartupFailureIT {
 
     @Test
     void misspeltHookParameterIsNamedWithItsLine() throws Exception {
-        assertRefused("conf/smtpserver.xml", "<refuse>true</refuse>", "<refuze>true</refuze>",
-            "SpamCheckHook has no parameter <refuze>; did you mean <refuse>?");
+        assertRefused("conf/smtpserver.xml", "<subaddressSeparator>${sys:mailhaven.subaddress.separator}</subaddressSeparator>",
+            "<subadressSeparator>${sys:mailhaven.subaddress.separator}</subadressSeparator>",
+            "LocalRecipientRcptHook has no parameter <subadressSeparator>; did you mean <subaddressSeparator>?");
+    }
+
+    /** James itself ignores an element it does not know: the size limit would silently be its default. */
+    @Test
+    void misspeltJamesSettingIsNamedWithItsLine() throws Exception {
+        assertRefused("conf/smtpserver.xml", "<maxmessagesize>${sys:mailhaven.smtp.message.size.kib}</maxmessagesize>",
+            "<maxmessagesise>${sys:mailhaven.smtp.message.size.kib}</maxmessagesise>",
+            "<maxmessagesise> is not a setting James or Mailhaven reads here; did you mean <maxmessagesize>?");
+    }
+
+    @Test
+    void misspeltSpamCheckParameterIsNamedWithItsLine() throws Exception {
+        assertRefused("conf/spam.xml", "<failScore>5</failScore>", "<failscore>5</failscore>",
+            "Spf has no parameter <failscore>; did you mean <failScore>?");
     }
 
     private static void assertRefused(String file, String text, String typo, String problem) throws Exception {
@@ -90,7 +105,8 @@ class StartupFailureIT {
         String original = Files.readString(path, StandardCharsets.UTF_8);
         int line = original.substring(0, original.indexOf(text)).split("\n", -1).length;
         try {
-            Files.writeString(path, original.replaceFirst(text, typo), StandardCharsets.UTF_8);
+            int at = original.indexOf(text);
+            Files.writeString(path, original.substring(0, at) + typo + original.substring(at + text.length()), StandardCharsets.UTF_8);
             Distribution.Result start = server.james("start");
             assertEquals(1, start.exitCode, start::toString);
             assertTrue(start.stderr.contains(file + " line " + line + ": " + problem), start::toString);
