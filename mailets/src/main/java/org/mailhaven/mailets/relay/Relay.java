@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -102,14 +103,20 @@ public class Relay extends GenericMailet {
 
     private final MailQueueFactory<?> queues;
     private final MailRepositoryStore repositories;
+    private final Clock clock;
     private MailQueue queue;
     private RelayWorker worker;
     private Administration administration;
 
     @Inject
     public Relay(MailQueueFactory<?> queues, MailRepositoryStore repositories) {
+        this(queues, repositories, Clock.systemUTC());
+    }
+
+    Relay(MailQueueFactory<?> queues, MailRepositoryStore repositories, Clock clock) {
         this.queues = queues;
         this.repositories = repositories;
+        this.clock = clock;
     }
 
     @Override
@@ -127,7 +134,7 @@ public class Relay extends GenericMailet {
             params.duration("connectTimeout"),
             params.duration("commandTimeout"),
             params.duration("dataTimeout")));
-        worker = new RelayWorker(queue, routes(params), smtp, dsnSender, policy(params));
+        worker = new RelayWorker(queue, routes(params), smtp, dsnSender, policy(params), clock);
         worker.start();
         register(dsnSender);
     }
@@ -236,7 +243,7 @@ public class Relay extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        RelayState.arrived(mail, Instant.now());
+        RelayState.arrived(mail, Instant.now(clock));
         queue.enQueue(mail);
         LOGGER.info("Message {} queued for relay to {}", MessageIds.of(mail), mail.getRecipients());
         mail.setState(Mail.GHOST);

@@ -1,5 +1,6 @@
 package org.mailhaven.mailets.relay;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,11 +54,14 @@ final class RelayWorker {
     private final SmtpDelivery smtp;
     private final DsnSender dsnSender;
     private final Policy policy;
+    /** The time every wait, warning and lifetime is measured in (a test's own clock in-process). */
+    private final Clock clock;
     private Scheduler scheduler;
     private Scheduler dequeuer;
     private Disposable subscription;
 
-    RelayWorker(MailQueue queue, Routes routes, SmtpDelivery smtp, DsnSender dsnSender, Policy policy) {
+    RelayWorker(MailQueue queue, Routes routes, SmtpDelivery smtp, DsnSender dsnSender, Policy policy, Clock clock) {
+        this.clock = clock;
         this.queue = queue;
         this.routes = routes;
         this.smtp = smtp;
@@ -139,7 +143,7 @@ final class RelayWorker {
         // Sent only to senders who asked for success notices (NOTIFY=SUCCESS) of these recipients.
         dsnSender.reportQuietly(mail, arrival, relayed);
         Instant giveUp = arrival.plus(policy.lifetime());
-        if (!deferred.isEmpty() && !Instant.now().isBefore(giveUp)) {
+        if (!deferred.isEmpty() && !Instant.now(clock).isBefore(giveUp)) {
             deferred.forEach((recipient, outcome) -> failed.put(recipient, new Outcome(outcome.kind(), outcome.status(),
                 outcome.remoteMta(), outcome.diagnostic() + " (gave up after " + attempts + " attempts since " + arrival + ")")));
             deferred.clear();
@@ -175,14 +179,14 @@ final class RelayWorker {
             throws MessagingException {
         Duration wait = policy.schedule().after(attempts);
         boolean warnNow = !RelayState.delayWarned(mail) && policy.delayWarning()
-            .map(after -> !Instant.now().isBefore(arrival.plus(after))).orElse(false);
+            .map(after -> !Instant.now(clock).isBefore(arrival.plus(after))).orElse(false);
         Mail retry = VerbatimMail.duplicate(mail);
         try {
             // The same name on every attempt: it is the id administrators see in ListQueue and act on.
             retry.setName(mail.getName());
             retry.setRecipients(List.copyOf(deferred.keySet()));
             RelayState.arrived(retry, arrival);
-            RelayState.attempted(retry, attempts, Instant.now().plus(wait), deferred, RelayState.delayWarned(mail) || warnNow);
+            RelayState.attempted(retry, attempts, Instant.now(clock).plus(wait), deferred, RelayState.delayWarned(mail) || warnNow);
             queue.enQueue(retry, wait);
         } finally {
             LifecycleUtil.dispose(retry);
