@@ -61,11 +61,15 @@ class SieveIT {
     private static MailClients clients;
     private static SieveConnect sieve;
 
+    private static final int MANAGESIEVE_IDLE_SECONDS = 5;
+
     @BeforeAll
     static void start() throws Exception {
         server = DISTRIBUTIONS.unpack("sieve");
         clients = new MailClients(server);
         sieve = new SieveConnect(server);
+        server.conf("managesieveserver.xml").set("/managesieveservers/managesieveserver/connectiontimeout",
+            Integer.toString(MANAGESIEVE_IDLE_SECONDS)).save();
         assertEquals(0, server.james("start").exitCode);
         assertEquals(0, server.cli("AddDomain", "example.com").exitCode);
         for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "seller", "boss"}) {
@@ -179,6 +183,26 @@ class SieveIT {
             out.flush();
             String answer = in.readLine();
             assertTrue(answer.startsWith("NO (ENCRYPT-NEEDED)"), answer);
+        }
+    }
+
+    /**
+     * James reads ManageSieve's connectiontimeout but never applies it, so idle connections would
+     * stay open for ever; an idle client is told BYE and disconnected.
+     */
+    @Test
+    void anIdleManageSieveClientIsDisconnected() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port("managesieve"))) {
+            socket.setSoTimeout(60_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            String last = null;
+            for (String line; (line = in.readLine()) != null;) {
+                last = line;
+            }
+            long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+            assertEquals("BYE \"Idle for too long\"", last);
+            assertTrue(seconds >= MANAGESIEVE_IDLE_SECONDS - 1 && seconds < 3L * MANAGESIEVE_IDLE_SECONDS, seconds + " s");
         }
     }
 }

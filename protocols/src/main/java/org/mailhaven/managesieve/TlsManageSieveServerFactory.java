@@ -42,8 +42,11 @@ import org.mailhaven.login.LoginGuard;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 
 /**
@@ -75,6 +78,7 @@ import io.netty.util.AttributeKey;
  * configured by {@code conf/managesieveserver.xml} as before.
  */
 public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
+    private static final String IDLE_HANDLER = "mailhavenIdle";
     /** The ManageSieve maximum line length James uses. */
     private static final int MAX_LINE_LENGTH = 8000;
 
@@ -174,9 +178,28 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
             return new TlsAwareHandler(processor, getEncryption());
         }
 
+        /**
+         * James' ManageSieve server reads connectiontimeout but never applies it: an idle
+         * connection would stay open for ever, and enough of them lock everyone out.
+         */
         @Override
         protected AbstractChannelPipelineFactory createPipelineFactory() {
-            return limits.around(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup());
+            int seconds = getTimeout();
+            return limits.around(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup(),
+                pipeline -> pipeline.addFirst(IDLE_HANDLER, new IdleClose(seconds)));
+        }
+    }
+
+    /** Says goodbye to a client that sent nothing for {@code connectiontimeout} seconds, and closes. */
+    private static final class IdleClose extends IdleStateHandler {
+        IdleClose(int seconds) {
+            super(seconds, 0, 0, TimeUnit.SECONDS);
+        }
+
+        @Override
+        protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent event) {
+            ctx.writeAndFlush(Unpooled.copiedBuffer("BYE \"Idle for too long\"\r\n", StandardCharsets.US_ASCII))
+                .addListener(ChannelFutureListener.CLOSE);
         }
     }
 
