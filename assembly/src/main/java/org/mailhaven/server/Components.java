@@ -139,6 +139,7 @@ final class Components {
         private final Deque<String> path = new ArrayDeque<>();
         private Locator locator;
         private String processor = "";
+        private String listenerName = "";
         private String listener = "";
         private Component current;
         private int currentDepth;
@@ -160,7 +161,12 @@ final class Components {
         public void startElement(String uri, String localName, String qName, Attributes attributes) {
             path.push(qName);
             if (path.size() == 2) {
-                listener = qName + " (line " + locator.getLineNumber() + ")";
+                listenerName = qName + " (line " + locator.getLineNumber() + ")";
+                listener = listenerName;
+            }
+            if (path.size() == 3 && qName.equals("bind")) {
+                parameter = qName;
+                text.setLength(0);
             }
             if (qName.equals("processor") && attributes.getValue("state") != null) {
                 processor = "processor " + attributes.getValue("state");
@@ -189,7 +195,10 @@ final class Components {
 
         @Override
         public void endElement(String uri, String localName, String qName) {
-            if (current != null && parameter != null && path.size() == currentDepth + 1) {
+            if (current == null && path.size() == 3 && qName.equals("bind")) {
+                listener = listenerName + ", bind " + resolved(text.toString().strip());
+                parameter = null;
+            } else if (current != null && parameter != null && path.size() == currentDepth + 1) {
                 current.given().put(parameter, new Parameter(parameter, text.toString().strip(), parameterLine));
                 parameter = null;
             } else if (current != null && path.size() == currentDepth) {

@@ -17,6 +17,7 @@ import java.util.Set;
 import javax.mail.internet.AddressException;
 
 import org.apache.james.core.MailAddress;
+import org.mailhaven.core.config.Names;
 import org.mailhaven.core.config.Parameters;
 import org.mailhaven.login.Networks;
 
@@ -61,6 +62,7 @@ public final class Settings {
         d.put("relay.networks", "");
         d.put("subaddress.separator", "+");
         d.put("dns.servers", "");
+        d.put("dns.timeout", "5s");
         d.put("postmaster", "");
         d.put("smtp.message.size.max", "50M");
         d.put("smtp.timeout", "300s");
@@ -80,6 +82,11 @@ public final class Settings {
         d.put("login.block.time", "15m");
         d.put("login.delay", "1s");
         d.put("login.trusted.networks", "");
+        d.put("relay.smarthost", "");
+        d.put("relay.smarthost.user", "");
+        d.put("relay.smarthost.password.file", "");
+        d.put("relay.smarthost.tls", "");
+        d.put("relay.smarthost.domains", "");
         d.put("spam.score.required", "5");
         d.put("spam.score.reject", "15");
         d.put("spam.timeout", "10s");
@@ -114,7 +121,8 @@ public final class Settings {
             }
             String key = line.substring(0, eq).strip();
             if (!DEFAULTS.containsKey(key)) {
-                throw new SettingsException(where + ": unknown setting '" + key + "'");
+                throw new SettingsException(where + ": unknown setting '" + key + "'"
+                    + Names.nearest(key, DEFAULTS.keySet()).map(known -> "; did you mean '" + known + "'?").orElse(""));
             }
             values.put(key, line.substring(eq + 1).strip());
             origins.put(key, where);
@@ -174,10 +182,26 @@ public final class Settings {
         } catch (IllegalArgumentException e) {
             throw invalid("login.trusted.networks", e.getMessage());
         }
+        duration("dns.timeout");
+        validateSmarthost();
         validateSpam();
         String type = values.get("tls.keystore.type");
         if (!type.equalsIgnoreCase("PKCS12") && !type.equalsIgnoreCase("JKS")) {
             throw invalid("tls.keystore.type", "must be PKCS12 or JKS");
+        }
+    }
+
+    private void validateSmarthost() throws SettingsException {
+        String smarthost = values.get("relay.smarthost");
+        if (!smarthost.isEmpty() && !smarthost.matches("[A-Za-z0-9.-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?")) {
+            throw invalid("relay.smarthost", "is not a host or host:port such as smtp.provider.example:587");
+        }
+        String tls = values.get("relay.smarthost.tls").toLowerCase(Locale.ROOT);
+        if (!List.of("", "required", "opportunistic", "none").contains(tls)) {
+            throw invalid("relay.smarthost.tls", "must be required, opportunistic or none (empty: required with a user)");
+        }
+        if (!values.get("relay.smarthost.user").isEmpty() && values.get("relay.smarthost.password.file").isEmpty()) {
+            throw invalid("relay.smarthost.user", "needs relay.smarthost.password.file, the file with its password");
         }
     }
 
@@ -354,8 +378,10 @@ public final class Settings {
             values.get("postmaster").isEmpty() ? "postmaster" : values.get("postmaster"));
         publishSmtpLimits();
         publishLoginLimits();
-        // For org.mailhaven.core.spam.SpamChecks.
-        publishAsIs("spam.score.required", "spam.score.reject", "spam.timeout", "spam.refuse");
+        // For org.mailhaven.core.spam.SpamChecks, and the Relay mailet (conf/mailetcontainer.xml).
+        publishAsIs("spam.score.required", "spam.score.reject", "spam.timeout", "spam.refuse", "dns.timeout",
+            "relay.smarthost", "relay.smarthost.user", "relay.smarthost.password.file", "relay.smarthost.tls",
+            "relay.smarthost.domains");
         System.setProperty("jmx.address", jmxAddress());
         System.setProperty("jmx.port", Integer.toString(jmxPort()));
     }

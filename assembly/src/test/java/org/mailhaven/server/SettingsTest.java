@@ -48,7 +48,7 @@ class SettingsTest {
     @Test
     void unknownKeyIsRefusedWithItsLine() {
         SettingsException error = assertThrows(SettingsException.class, () -> load("# c\n\nsmpt.port = 25\n", Map.of()));
-        assertEquals("conf/server.properties line 3: unknown setting 'smpt.port'", error.getMessage());
+        assertEquals("conf/server.properties line 3: unknown setting 'smpt.port'; did you mean 'smtp.port'?", error.getMessage());
     }
 
     @Test
@@ -78,5 +78,22 @@ class SettingsTest {
     void ipv6BindAddressesAreBracketed() {
         assertEquals("[::1]:143", Settings.bindSpec("::1", 143));
         assertEquals("0.0.0.0:25", Settings.bindSpec("0.0.0.0", 25));
+    }
+
+    @Test
+    void smarthostSettingsAreChecked() {
+        assertEquals("conf/server.properties line 1: relay.smarthost = 'smtp.provider.example:port' is not a host or host:port"
+            + " such as smtp.provider.example:587", assertThrows(SettingsException.class,
+            () -> load("relay.smarthost = smtp.provider.example:port\n", Map.of())).getMessage());
+        assertEquals("conf/server.properties line 1: relay.smarthost.user = 'branch' needs relay.smarthost.password.file,"
+            + " the file with its password", assertThrows(SettingsException.class,
+            () -> load("relay.smarthost.user = branch\n", Map.of())).getMessage());
+    }
+
+    @Test
+    void theRejectScoreIsNotBelowTheSpamScore() {
+        assertEquals("conf/server.properties line 2: spam.score.reject = '4' is below spam.score.required (6)",
+            assertThrows(SettingsException.class, () -> load("spam.score.required = 6\nspam.score.reject = 4\n", Map.of()))
+                .getMessage());
     }
 }

@@ -134,11 +134,11 @@ final class Distribution {
 
     /**
      * Sends every relayed message to an SMTP server on loopback instead of the MX of its domain,
-     * as an administrator sets a smarthost in conf/mailetcontainer.xml.
+     * as an administrator sets a smarthost (relay.smarthost in conf/server.properties).
      */
-    void relayThrough(int port) throws Exception {
-        conf("mailetcontainer.xml").parameter(ConfXml.mailet(RELAY), "smarthost", "127.0.0.1:" + port)
-            .parameter(ConfXml.mailet(RELAY), "smarthostTls", "opportunistic").save();
+    void relayThrough(int port) {
+        setting("relay.smarthost", "127.0.0.1:" + port);
+        setting("relay.smarthost.tls", "opportunistic");
     }
 
     /** Points the instance's DNS (dns.servers) at this server. */

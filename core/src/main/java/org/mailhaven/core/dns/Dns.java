@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.mailhaven.core.config.Parameters;
 import org.xbill.DNS.Cache;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
@@ -26,6 +27,7 @@ import org.xbill.DNS.TextParseException;
 public final class Dns {
     /** Set by the launcher from {@code dns.servers} in conf/server.properties. */
     public static final String SERVERS_PROPERTY = "mailhaven.dns.servers";
+    public static final String TIMEOUT_PROPERTY = "mailhaven.dns.timeout";
 
     /** A query that could not be answered (SERVFAIL, timeout): the answer is unknown, not "no". */
     public static final class TemporaryFailure extends IOException {
@@ -43,8 +45,12 @@ public final class Dns {
         this.resolver = resolver;
     }
 
-    /** The servers named in {@code mailhaven.dns.servers} (the system's when empty). */
-    public static Dns configured(Duration timeout) throws UnknownHostException {
+    /**
+     * DNS as conf/server.properties says: the servers of {@code dns.servers} (the system's when
+     * empty) and the {@code dns.timeout} of each lookup, as the launcher publishes them.
+     */
+    public static Dns configured() throws UnknownHostException {
+        Duration timeout = Parameters.parseDuration(System.getProperty(TIMEOUT_PROPERTY, "5s")).orElse(Duration.ofSeconds(5));
         return using(servers(System.getProperty(SERVERS_PROPERTY, "")), timeout);
     }
 

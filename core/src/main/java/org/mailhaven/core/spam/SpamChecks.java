@@ -68,10 +68,10 @@ public final class SpamChecks {
 
     /**
      * The checks of {@code conf/spam.xml} under the installation, with DNS as configured
-     * ({@code dns.servers}) and the policy of conf/server.properties. Spring's factory method.
+     * ({@code dns.servers}, {@code dns.timeout}) and the policy of conf/server.properties. Spring's factory method.
      */
     public static SpamChecks configured(DomainList domains) throws MessagingException, UnknownHostException {
-        Dns dns = Dns.configured(Duration.ofSeconds(5));
+        Dns dns = Dns.configured();
         Path file = Path.of(System.getProperty("mailhaven.home", "..")).resolve(SpamConfiguration.FILE);
         CheckContext context = new CheckContext(SpamConfiguration.FILE, dns, domain -> isLocal(domains, domain),
             System.getProperty("mailhaven.hostname", "localhost"));
