@@ -10,12 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -68,16 +68,11 @@ class ArchiveIT {
 
     /** The one archive entry with this Message-ID, as its SearchArchive line (fields tab-separated). */
     private static String[] entry(String messageId) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (true) {
+        return Await.until("the archive entry of " + messageId, Duration.ofSeconds(30), () -> {
             String[] lines = server.cliOk("SearchArchive", "message-id=" + messageId).split("\n");
-            if (lines.length == 2) {
-                return lines[1].split("\t");
-            }
-            assertTrue(lines.length < 2, "archived more than once: " + String.join("\n", lines));
-            assertTrue(Instant.now().isBefore(deadline), "not archived: " + messageId);
-            Thread.sleep(300);
-        }
+            assertTrue(lines.length <= 2, "archived more than once: " + String.join("\n", lines));
+            return lines.length == 2 ? Optional.of(lines[1].split("\t")) : Optional.empty();
+        });
     }
 
     private static byte[] exported(String id) throws Exception {
@@ -135,11 +130,7 @@ class ArchiveIT {
         String[] entry = entry("<archive-out@e2e.test>");
         assertEquals("outbound", entry[2]);
         assertEquals("partner@remote.test", entry[4]);
-        Instant deadline = Instant.now().plus(DELIVERY);
-        while (remote.received().stream().noneMatch(mail -> mail.data().contains("<archive-out@e2e.test>"))) {
-            assertTrue(Instant.now().isBefore(deadline), "not relayed");
-            Thread.sleep(200);
-        }
+        remote.await(mail -> mail.data().contains("<archive-out@e2e.test>"), DELIVERY);
     }
 
     @Test
@@ -213,11 +204,7 @@ class ArchiveIT {
         try {
             byte[] raw = MailClients.message("alice@example.com", "bob@example.com", "Unarchivable", "<archive-fail@e2e.test>");
             clients.submit("submission", "alice@example.com", PASSWORD, raw, "bob@example.com");
-            Instant deadline = Instant.now().plus(DELIVERY);
-            while (!errorRepositoryHolds("<archive-fail@e2e.test>")) {
-                assertTrue(Instant.now().isBefore(deadline), "not in var/mail/error/");
-                Thread.sleep(300);
-            }
+            Await.untilTrue("the unarchivable message in var/mail/error/", DELIVERY, () -> errorRepositoryHolds("<archive-fail@e2e.test>"));
             assertFalse(clients.messageIds("imap", "bob@example.com", PASSWORD).contains("<archive-fail@e2e.test>"),
                 "not delivered unarchived");
             assertTrue(server.log().contains("could NOT be archived"), "the administrator is told");

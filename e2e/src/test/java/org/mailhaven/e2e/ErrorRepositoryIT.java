@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,14 +54,8 @@ class ErrorRepositoryIT {
 
     /** The key (first column) of the kept message whose line contains {@code text}, waiting for it. */
     private static String keyOf(String text) throws Exception {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            Optional<String> line = server.cliOk("ListErrors").lines().filter(row -> row.contains(text)).findFirst();
-            if (line.isPresent()) {
-                return line.get().split("\t")[0];
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("nothing kept for " + text + ": " + server.cliOk("ListErrors"));
+        return Await.until("kept mail for " + text, Duration.ofSeconds(20), () -> server.cliOk("ListErrors").lines()
+            .filter(row -> row.contains(text)).findFirst().map(line -> line.split("\t")[0]));
     }
 
     @Test
@@ -75,9 +68,7 @@ class ErrorRepositoryIT {
         String log = server.log();
         assertTrue(log.lines().anyMatch(line -> line.contains("ERROR") && line.contains("postmaster@corp.test")
             && line.contains("kept in")), log);
-        for (int attempt = 0; attempt < 50 && server.cliOk("ListErrors").lines().count() < 4; attempt++) {
-            Thread.sleep(200);
-        }
+        Await.untilTrue("three kept messages", Duration.ofSeconds(10), () -> server.cliOk("ListErrors").lines().count() >= 4);
         String list = server.cliOk("ListErrors");
         assertEquals(4, list.lines().count(), list);
         assertTrue(list.startsWith("KEY\tKEPT SINCE\tSENDER\tRECIPIENTS\tSUBJECT\tRETRIES\tREASON"), list);

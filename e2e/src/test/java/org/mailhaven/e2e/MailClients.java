@@ -5,11 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -146,29 +144,18 @@ final class MailClients {
 
     /** The first message of {@code folder} that {@code wanted} accepts, waiting for it up to {@code timeout}. */
     Stored await(String listener, String user, String password, String folder, Predicate<Stored> wanted, Duration timeout)
-            throws MessagingException, IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            Optional<Stored> found = messages(listener, user, password, folder).stream().filter(wanted).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no such message for " + user + " in " + folder + " within " + timeout);
-            }
-            Thread.sleep(200);
-        }
+            throws Exception {
+        return Await.until("the message for " + user + " in " + folder, timeout,
+            () -> messages(listener, user, password, folder).stream().filter(wanted).findFirst());
     }
 
     /** The bytes of the INBOX message with this Message-ID, waiting for delivery up to {@code timeout}. */
-    byte[] fetch(String listener, String user, String password, String messageId, Duration timeout)
-            throws MessagingException, IOException, InterruptedException {
+    byte[] fetch(String listener, String user, String password, String messageId, Duration timeout) throws Exception {
         return await(listener, user, password, "INBOX", stored -> stored.messageId().equals(messageId), timeout).bytes();
     }
 
     /** The first INBOX message whose text contains {@code text}, waiting for it up to {@code timeout}. */
-    String fetchMatching(String listener, String user, String password, String text, Duration timeout)
-            throws MessagingException, IOException, InterruptedException {
+    String fetchMatching(String listener, String user, String password, String text, Duration timeout) throws Exception {
         return await(listener, user, password, "INBOX", stored -> stored.text().contains(text), timeout).text();
     }
 

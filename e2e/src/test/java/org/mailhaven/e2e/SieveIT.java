@@ -109,6 +109,7 @@ class SieveIT {
         assertEquals(0, restart.exitCode, restart::toString);
         send("carol@example.com", "bob@example.com", "after restart", "<news-3@e2e.test>", "");
         clients.fetch("imap", "bob@example.com", PASSWORD, "<news-3@e2e.test>", DELIVERY);
+        // A second reply would be on its way by now; this checks that none arrives (absence cannot be polled for).
         Thread.sleep(2000);
         long replies = clients.messages("imap", "carol@example.com", PASSWORD, "INBOX").stream()
             .filter(stored -> stored.text().contains("Subject: Out of office")).count();
@@ -129,7 +130,7 @@ class SieveIT {
             StandardCharsets.US_ASCII);
         assertTrue(redirected.contains("Return-Path: <boss@example.com>"), "redirect keeps the envelope sender:\n" + redirected);
 
-        Thread.sleep(2000);
+        // The refusal and the redirected copy leave during alice's filtering: her mailbox is decided.
         assertTrue(!clients.messageIds("imap", "alice@example.com", PASSWORD).contains("<offer@e2e.test>"), "rejected: not stored");
         assertTrue(!clients.messageIds("imap", "alice@example.com", PASSWORD).contains("<redirect@e2e.test>"), "redirected: not kept");
     }

@@ -10,7 +10,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -278,17 +277,9 @@ final class SmtpSink implements AutoCloseable {
     }
 
     /** The first received message {@code wanted} accepts, waiting for it up to {@code timeout}. */
-    Received await(Predicate<Received> wanted, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            for (Received message : received) {
-                if (wanted.test(message)) {
-                    return message;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the remote server received no such message within " + timeout + "; got " + received);
+    Received await(Predicate<Received> wanted, Duration timeout) throws Exception {
+        return Await.until("such a message at the remote server (it got " + received.size() + ")", timeout,
+            () -> received.stream().filter(wanted).findFirst());
     }
 
     @Override

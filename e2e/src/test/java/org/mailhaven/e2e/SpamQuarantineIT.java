@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Arrays;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,19 +41,10 @@ class SpamQuarantineIT {
     }
 
     private static String keyOf(String subject) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
-            Distribution.Result list = server.cli("ListQuarantine");
-            assertEquals(0, list.exitCode, list::toString);
-            for (String line : list.stdout.split("\n")) {
-                if (line.endsWith("\t" + subject)) {
-                    assertTrue(line.contains("\t1000.0\tspammer@remote.test\t" + SpamIT.ALICE + "\t"), line);
-                    return line.split("\t")[0];
-                }
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("no quarantined message with subject " + subject + ": " + server.cli("ListQuarantine"));
+        String line = Await.until("a quarantined message with subject " + subject, Duration.ofSeconds(30),
+            () -> Arrays.stream(server.cliOk("ListQuarantine").split("\n")).filter(row -> row.endsWith("\t" + subject)).findFirst());
+        assertTrue(line.contains("\t1000.0\tspammer@remote.test\t" + SpamIT.ALICE + "\t"), line);
+        return line.split("\t")[0];
     }
 
     @Test

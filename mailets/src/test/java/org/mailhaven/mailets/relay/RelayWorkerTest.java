@@ -90,7 +90,8 @@ class RelayWorkerTest {
         RecordingQueue.Queued second = queue.takeOnly();
         assertEquals(Duration.ofHours(1), second.delay(), "the last wait repeats");
         assertEquals(1, context.getSentMails().size(), "one delay warning after delayWarning");
-        assertTrue(report(0).contains("Action: delayed"), this::toString);
+        String warning = report(0);
+        assertTrue(warning.contains("Action: delayed") && warning.contains("Will-Retry-Until:"), warning);
         assertEquals(List.of(new MailAddress(SENDER)), List.copyOf(context.getSentMails().get(0).getRecipients()));
 
         clock.advance(Duration.ofHours(1));
