@@ -10,6 +10,7 @@ import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MaybeSender;
 import org.apache.mailet.Mail;
+import org.mailhaven.core.message.Origin;
 import org.mailhaven.core.message.Reception;
 
 /**
@@ -21,14 +22,19 @@ import org.mailhaven.core.message.Reception;
  */
 public record Evidence(InetAddress client, String helo, MaybeSender sender, Optional<MimeMessage> message,
                        List<AuthResult> authentication) {
-    /** The evidence a mail carries, for a check that runs in the spool. */
+    /**
+     * The evidence a mail carries, for a check that runs in the spool: its client, or for mail an
+     * MTA in front of us handed on (LMTP) the client that MTA received it from ({@link Origin}).
+     */
     public static Evidence of(Mail mail, SpamReport report) throws MessagingException {
+        Optional<Origin> origin = Origin.of(mail);
+        String client = origin.map(Origin::client).orElse(mail.getRemoteAddr());
+        String helo = origin.map(Origin::helo).orElseGet(() -> Reception.of(mail).map(Reception::helo).orElse(""));
         try {
-            return new Evidence(InetAddress.getByName(mail.getRemoteAddr()),
-                Reception.of(mail).map(Reception::helo).orElse(""),
-                mail.getMaybeSender(), Optional.of(mail.getMessage()), report.authentication());
+            return new Evidence(InetAddress.getByName(client), helo, mail.getMaybeSender(), Optional.of(mail.getMessage()),
+                report.authentication());
         } catch (UnknownHostException e) {
-            throw new MessagingException("Client address " + mail.getRemoteAddr() + " of " + mail.getName() + " is not an IP address", e);
+            throw new MessagingException("Client address " + client + " of " + mail.getName() + " is not an IP address", e);
         }
     }
 
