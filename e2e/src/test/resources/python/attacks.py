@@ -272,7 +272,11 @@ def imap_connection(source="127.0.0.1"):
 def imap_exchange(sock, data, wait=1.5):
     """Sends data, returns everything the server answers within 'wait' seconds ('<EOF>' if it closed)."""
     if data:
-        sock.sendall(data)
+        try:
+            sock.sendall(data)
+        except (ssl.SSLError, OSError):
+            # The server may close while we still send (a refused literal): its answer is still readable.
+            pass
     sock.settimeout(wait)
     answer = b""
     try:
@@ -281,7 +285,7 @@ def imap_exchange(sock, data, wait=1.5):
             if not chunk:
                 return (answer + b"<EOF>").decode(errors="replace")
             answer += chunk
-    except (socket.timeout, ssl.SSLError):
+    except (socket.timeout, ssl.SSLError, ConnectionResetError):
         return answer.decode(errors="replace")
 
 

@@ -10,13 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.parsers.SAXParserFactory;
 
 import org.mailhaven.core.config.ParameterSpec;
+import org.mailhaven.core.config.Placeholders;
 import org.mailhaven.core.spam.SpamConfiguration;
 import org.xml.sax.Attributes;
 import org.xml.sax.Locator;
@@ -41,7 +40,6 @@ final class Components {
     private static final Map<String, ParameterSpec> JAMES_MAILETS = Map.of(
         "ToProcessor", ParameterSpec.none().with("processor", "").with("notice", "").with("debug", "false"),
         "ToRepository", ParameterSpec.none().with("repositoryPath", "").with("passThrough", "false"));
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{sys:([^}:]+)(?::-([^}]*))?}");
 
     record Parameter(String name, String value, int line) {
     }
@@ -121,17 +119,6 @@ final class Components {
         return className.substring(className.lastIndexOf('.') + 1);
     }
 
-    /** The value as James will see it: {@code ${sys:...}} placeholders replaced by the settings. */
-    static String resolved(String value) {
-        Matcher matcher = PLACEHOLDER.matcher(value);
-        StringBuilder result = new StringBuilder();
-        while (matcher.find()) {
-            String fallback = matcher.group(2) == null ? "" : matcher.group(2);
-            matcher.appendReplacement(result, Matcher.quoteReplacement(System.getProperty(matcher.group(1), fallback)));
-        }
-        return matcher.appendTail(result).toString();
-    }
-
     /** Collects {@code <mailet class>} and {@code <handler class>} elements with their child elements. */
     private static final class Collector extends DefaultHandler {
         private final String file;
@@ -196,7 +183,7 @@ final class Components {
         @Override
         public void endElement(String uri, String localName, String qName) {
             if (current == null && path.size() == 3 && qName.equals("bind")) {
-                listener = listenerName + ", bind " + resolved(text.toString().strip());
+                listener = listenerName + ", bind " + Placeholders.resolve(text.toString().strip());
                 parameter = null;
             } else if (current != null && parameter != null && path.size() == currentDepth + 1) {
                 current.given().put(parameter, new Parameter(parameter, text.toString().strip(), parameterLine));

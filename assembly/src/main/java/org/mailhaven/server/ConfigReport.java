@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.mailhaven.core.config.ParameterSpec;
+import org.mailhaven.core.config.Placeholders;
 import org.mailhaven.server.Components.Component;
 import org.mailhaven.server.Components.Parameter;
 
@@ -20,6 +22,7 @@ import org.mailhaven.server.Components.Parameter;
  */
 public final class ConfigReport {
     private static final int VALUE_COLUMN = 56;
+    private static final Pattern SECRET = Pattern.compile("(?i)pass|secret|key|token|credential");
 
     private final PrintStream out;
     private final boolean changedOnly;
@@ -79,20 +82,24 @@ public final class ConfigReport {
         Optional<ParameterSpec> spec = Components.specOf(component);
         Map<String, Parameter> given = component.given();
         if (spec.isEmpty()) {
+            // Not declared (James' own or another jar's): shown as written, anything that looks secret hidden.
             for (Parameter parameter : given.values()) {
-                line("    ", parameter.name(), Components.resolved(parameter.value()), "line " + parameter.line());
+                String value = SECRET.matcher(parameter.name()).find() ? "(hidden)" : Placeholders.resolve(parameter.value());
+                line("    ", parameter.name(), value, "line " + parameter.line());
             }
             return;
         }
         for (Map.Entry<String, String> declared : spec.get().defaults().entrySet()) {
             String name = declared.getKey();
             Parameter parameter = given.get(name);
-            String value = parameter == null ? declared.getValue() : Components.resolved(parameter.value());
+            String value = parameter == null ? declared.getValue() : Placeholders.resolve(parameter.value());
             if (changedOnly && value.equals(declared.getValue())) {
                 continue;
             }
             if (spec.get().isSecret(name) && !value.isEmpty()) {
                 value = "(hidden)";
+            } else if (value.isEmpty() && spec.get().fallbackOf(name).isPresent()) {
+                value = "(empty: " + spec.get().fallbackOf(name).get() + ")";
             }
             line("    ", name, value, parameter == null ? "default" : "line " + parameter.line());
         }

@@ -297,7 +297,6 @@ public final class Settings {
             .orElseThrow(() -> new IllegalArgumentException("not a setting: " + key));
     }
 
-    /** The name this server gives itself in SMTP greetings, Received headers and its certificate. */
     /** Every setting, in the order of conf/server.properties' documentation. */
     public Set<String> keys() {
         return DEFAULTS.keySet();
@@ -313,6 +312,7 @@ public final class Settings {
         return origins.get(key);
     }
 
+    /** The name this server gives itself in SMTP greetings, Received headers and its certificate. */
     public String hostname() {
         String configured = values.get("hostname");
         if (!configured.isEmpty()) {

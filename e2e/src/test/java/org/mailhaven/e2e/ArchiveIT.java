@@ -65,7 +65,6 @@ class ArchiveIT {
         remote.close();
     }
 
-
     /** The one archive entry with this Message-ID, as its SearchArchive line (fields tab-separated). */
     private static String[] entry(String messageId) throws Exception {
         return Await.until("the archive entry of " + messageId, Duration.ofSeconds(30), () -> {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * The one way end-to-end tests wait for the server: ask again until the answer is there, fail
@@ -16,6 +17,11 @@ final class Await {
 
     /** The first answer {@code probe} gives within {@code timeout}. */
     static <T> T until(String what, Duration timeout, Callable<Optional<T>> probe) throws Exception {
+        return until(() -> what, timeout, probe);
+    }
+
+    /** The same, with a description worked out only on failure (what the server has by then). */
+    static <T> T until(Supplier<String> what, Duration timeout, Callable<Optional<T>> probe) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         long pause = 50;
         while (true) {
@@ -24,7 +30,7 @@ final class Await {
                 return answer.get();
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("waited " + timeout.toSeconds() + " s in vain for " + what);
+                throw new AssertionError("waited " + timeout.toSeconds() + " s in vain for " + what.get());
             }
             Thread.sleep(pause);
             pause = Math.min(500, pause * 2);
@@ -33,6 +39,10 @@ final class Await {
 
     /** Returns once {@code condition} holds, within {@code timeout}. */
     static void untilTrue(String what, Duration timeout, Condition condition) throws Exception {
+        untilTrue(() -> what, timeout, condition);
+    }
+
+    static void untilTrue(Supplier<String> what, Duration timeout, Condition condition) throws Exception {
         until(what, timeout, () -> condition.holds() ? Optional.of(Boolean.TRUE) : Optional.empty());
     }
 

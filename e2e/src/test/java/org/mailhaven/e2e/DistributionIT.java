@@ -61,7 +61,6 @@ class DistributionIT {
         assertCli(server.cli("AddUser", BOB, BOB_PASSWORD));
     }
 
-
     private static void assertCli(Distribution.Result result) {
         assertEquals(0, result.exitCode, result::toString);
     }

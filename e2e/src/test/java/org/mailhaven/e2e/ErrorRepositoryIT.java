@@ -45,7 +45,6 @@ class ErrorRepositoryIT {
         remote.close();
     }
 
-
     private static void toPostmaster(String id) throws Exception {
         clients.sendUnauthenticated("smtp", "someone@remote.test",
             MailClients.message("someone@remote.test", "postmaster@corp.test", id, "<" + id + "@remote.test>"),

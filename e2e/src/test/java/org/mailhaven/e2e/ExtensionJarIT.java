@@ -39,7 +39,6 @@ class ExtensionJarIT {
 
     private static Distribution server;
 
-
     @Test
     void mailetFromLibExtRunsInThePipeline() throws Exception {
         server = DISTRIBUTIONS.unpack("extension-jar");

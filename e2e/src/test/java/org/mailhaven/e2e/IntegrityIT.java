@@ -68,7 +68,6 @@ class IntegrityIT {
         remote.close();
     }
 
-
     /** Every message file of the three corpora. */
     static List<Path> corpus() throws IOException, URISyntaxException {
         List<Path> files = new ArrayList<>();

@@ -278,7 +278,7 @@ final class SmtpSink implements AutoCloseable {
 
     /** The first received message {@code wanted} accepts, waiting for it up to {@code timeout}. */
     Received await(Predicate<Received> wanted, Duration timeout) throws Exception {
-        return Await.until("such a message at the remote server (it got " + received.size() + ")", timeout,
+        return Await.until(() -> "such a message at the remote server; it got " + received, timeout,
             () -> received.stream().filter(wanted).findFirst());
     }
 

@@ -94,8 +94,16 @@ class SpamEngineIT {
         }
     }
 
+    private static String spamdLog() {
+        try {
+            return Files.readString(Path.of("target/e2e-work/spamd.log"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     private static void awaitListening(int port) throws Exception {
-        Await.untilTrue("spamd listening on " + port, Duration.ofSeconds(60), () -> {
+        Await.untilTrue(() -> "spamd listening on " + port + "; its log: " + spamdLog(), Duration.ofSeconds(60), () -> {
             try (Socket probe = new Socket("127.0.0.1", port)) {
                 return true;
             } catch (IOException notYet) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A site that accepts everything at SMTP time ({@code <refuse>false</refuse>} on the spam hook):
+ * A site that accepts everything at SMTP time ({@code spam.refuse = false} in conf/server.properties):
  * spam above the reject score is kept in the quarantine, and the administrator lists, releases
  * and deletes it with bin/james-cli. Its DNS server is down the whole time: the checks that need
  * DNS cannot run, and mail still arrives.

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,32 +45,22 @@ class StartupFailureIT {
 
     @Test
     void malformedConfigurationFileIsNamedWithItsLine() throws Exception {
-        Path smtp = server.home.resolve("conf/smtpserver.xml");
-        String original = Files.readString(smtp, StandardCharsets.UTF_8);
-        try {
-            Files.writeString(smtp, original.replaceFirst("<connectionBacklog>200</connectionBacklog>",
-                "<connectionBacklog>200</connectionBacklog"), StandardCharsets.UTF_8);
+        withEdited("conf/smtpserver.xml", xml -> xml.replaceFirst("<connectionBacklog>200</connectionBacklog>",
+            "<connectionBacklog>200</connectionBacklog"), () -> {
             Distribution.Result start = server.james("start");
             assertEquals(1, start.exitCode, start::toString);
             assertTrue(start.stderr.matches("(?s).*conf/smtpserver\\.xml line \\d+, column \\d+: .*"), start::toString);
-        } finally {
-            Files.writeString(smtp, original, StandardCharsets.UTF_8);
-        }
+        });
     }
 
     @Test
     void misspeltSettingIsNamedWithItsLine() throws Exception {
-        Path settings = server.home.resolve("conf/server.properties");
-        String original = Files.readString(settings, StandardCharsets.UTF_8);
-        try {
-            Files.writeString(settings, original + "smtp.prot = 2525\n", StandardCharsets.UTF_8);
+        withEdited("conf/server.properties", settings -> settings + "smtp.prot = 2525\n", () -> {
             Distribution.Result start = server.james("start");
             assertEquals(1, start.exitCode, start::toString);
-            assertTrue(start.stderr.matches("(?s).*conf/server\\.properties line \\d+: unknown setting 'smtp\\.prot'.*"),
-                start::toString);
-        } finally {
-            Files.writeString(settings, original, StandardCharsets.UTF_8);
-        }
+            assertTrue(start.stderr.matches("(?s).*conf/server\\.properties line \\d+: unknown setting 'smtp\\.prot';"
+                + " did you mean 'smtp\\.port'\\?.*"), start::toString);
+        });
     }
 
     /** A mailet parameter James would silently ignore stops the start, with its line and the name meant. */
@@ -101,32 +92,41 @@ class StartupFailureIT {
     }
 
     private static void assertRefused(String file, String text, String typo, String problem) throws Exception {
-        Path path = server.home.resolve(file);
-        String original = Files.readString(path, StandardCharsets.UTF_8);
-        int line = original.substring(0, original.indexOf(text)).split("\n", -1).length;
-        try {
-            int at = original.indexOf(text);
-            Files.writeString(path, original.substring(0, at) + typo + original.substring(at + text.length()), StandardCharsets.UTF_8);
+        String original = Files.readString(server.home.resolve(file), StandardCharsets.UTF_8);
+        int at = original.indexOf(text);
+        int line = original.substring(0, at).split("\n", -1).length;
+        withEdited(file, content -> content.substring(0, at) + typo + content.substring(at + text.length()), () -> {
             Distribution.Result start = server.james("start");
             assertEquals(1, start.exitCode, start::toString);
             assertTrue(start.stderr.contains(file + " line " + line + ": " + problem), start::toString);
             Distribution.Result config = server.james("config");
             assertEquals(1, config.exitCode, config::toString);
             assertTrue(config.stderr.contains(file + " line " + line + ": " + problem), config::toString);
+        });
+        assertEquals(3, server.james("status").exitCode, "nothing left running");
+    }
+
+    /** Runs {@code check} with {@code file} of the instance edited, and puts the file back afterwards. */
+    private static void withEdited(String file, UnaryOperator<String> edit, Check check) throws Exception {
+        Path path = server.home.resolve(file);
+        String original = Files.readString(path, StandardCharsets.UTF_8);
+        try {
+            Files.writeString(path, edit.apply(original), StandardCharsets.UTF_8);
+            check.run();
         } finally {
             Files.writeString(path, original, StandardCharsets.UTF_8);
         }
-        assertEquals(3, server.james("status").exitCode, "nothing left running");
+    }
+
+    private interface Check {
+        void run() throws Exception;
     }
 
     /** bin/james config: every value with where it comes from; --changed only what differs from the default. */
     @Test
     void configShowsEveryValueWithItsOrigin() throws Exception {
-        Path mailets = server.home.resolve("conf/mailetcontainer.xml");
-        String original = Files.readString(mailets, StandardCharsets.UTF_8);
-        try {
-            Files.writeString(mailets, original.replaceFirst("<retrySchedule>15m</retrySchedule>",
-                "<retrySchedule>5m, 1h</retrySchedule><smarthostPassword>s3cret-pw</smarthostPassword>"), StandardCharsets.UTF_8);
+        withEdited("conf/mailetcontainer.xml", xml -> xml.replaceFirst("<retrySchedule>15m</retrySchedule>",
+            "<retrySchedule>5m, 1h</retrySchedule><smarthostPassword>s3cret-pw</smarthostPassword>"), () -> {
             Distribution.Result all = server.james("config");
             assertEquals(0, all.exitCode, all::toString);
             assertTrue(all.stdout.contains("smtp.port = " + server.port("smtp")), all::toString);
@@ -141,9 +141,7 @@ class StartupFailureIT {
             Distribution.Result changed = server.james("config", "--changed");
             assertEquals(0, changed.exitCode, changed::toString);
             assertTrue(changed.stdout.contains("retrySchedule = 5m, 1h") && !changed.stdout.contains("remotePort"), changed::toString);
-        } finally {
-            Files.writeString(mailets, original, StandardCharsets.UTF_8);
-        }
+        });
     }
 
     @Test

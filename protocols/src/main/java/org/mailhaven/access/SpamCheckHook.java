@@ -90,7 +90,7 @@ public class SpamCheckHook implements RcptHook, JamesMessageHook, ProtocolHandle
             checks.complete(report, evidence(session, mail.getMaybeSender(), Optional.of(mail.getMessage()), report),
                 false, checks.policy().timeout());
         } catch (MessagingException e) {
-            // The spool's mailets run the checks again; the message itself is fine.
+            // SpamVerdict runs the checks again in the pipeline; the message itself is fine.
             LOGGER.warn("Cannot check {} at the end of DATA: {}", MessageIds.of(mail), e.getMessage());
         }
         report.storeIn(mail);

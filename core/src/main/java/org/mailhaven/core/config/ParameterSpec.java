@@ -27,10 +27,12 @@ public final class ParameterSpec {
 
     private final Map<String, String> defaults;
     private final Set<String> secrets;
+    private final Map<String, String> fallbacks;
 
-    private ParameterSpec(Map<String, String> defaults, Set<String> secrets) {
+    private ParameterSpec(Map<String, String> defaults, Set<String> secrets, Map<String, String> fallbacks) {
         this.defaults = defaults;
         this.secrets = secrets;
+        this.fallbacks = fallbacks;
     }
 
     /**
@@ -51,21 +53,31 @@ public final class ParameterSpec {
 
     /** A component without parameters; add them with {@link #with}. */
     public static ParameterSpec none() {
-        return new ParameterSpec(Map.of(), Set.of());
+        return new ParameterSpec(Map.of(), Set.of(), Map.of());
     }
 
     /** This list plus {@code name}, whose value is {@code defaultValue} when it is not given. */
     public ParameterSpec with(String name, String defaultValue) {
         Map<String, String> more = new LinkedHashMap<>(defaults);
         more.put(name, defaultValue);
-        return new ParameterSpec(Collections.unmodifiableMap(more), secrets);
+        return new ParameterSpec(Collections.unmodifiableMap(more), secrets, fallbacks);
+    }
+
+    /**
+     * This list plus {@code name}, empty by default, where empty means what {@code fallback}
+     * says (a value worked out at start, such as the server's host name).
+     */
+    public ParameterSpec withFallback(String name, String fallback) {
+        Map<String, String> more = new LinkedHashMap<>(fallbacks);
+        more.put(name, fallback);
+        return new ParameterSpec(with(name, "").defaults, secrets, Collections.unmodifiableMap(more));
     }
 
     /** This list plus {@code name}, whose value {@code bin/james config} does not show. */
     public ParameterSpec withSecret(String name) {
         Set<String> more = new LinkedHashSet<>(secrets);
         more.add(name);
-        return new ParameterSpec(with(name, "").defaults, Collections.unmodifiableSet(more));
+        return new ParameterSpec(with(name, "").defaults, Collections.unmodifiableSet(more), fallbacks);
     }
 
     /** The declared names with their defaults, in declaration order. */
@@ -75,6 +87,11 @@ public final class ParameterSpec {
 
     public boolean isSecret(String name) {
         return secrets.contains(name);
+    }
+
+    /** What an empty {@code name} stands for, if it stands for something worked out at start. */
+    public Optional<String> fallbackOf(String name) {
+        return Optional.ofNullable(fallbacks.get(name));
     }
 
     /**

@@ -80,9 +80,15 @@ public final class Parameters {
         }
     }
 
-    /** {@code true} or {@code false}, ignoring case. */
+    /**
+     * {@code true} or {@code false}, ignoring case; also {@code yes}/{@code no} and {@code on}/{@code off},
+     * which James' own readers accepted for these parameters.
+     */
     public boolean bool(String name) throws MessagingException {
-        return choice(name, "true", "false").equals("true");
+        return switch (choice(name, "true", "false", "yes", "no", "on", "off")) {
+            case "true", "yes", "on" -> true;
+            default -> false;
+        };
     }
 
     private MessagingException invalid(String name, String value, String problem) {

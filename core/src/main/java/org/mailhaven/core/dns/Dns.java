@@ -50,7 +50,11 @@ public final class Dns {
      * empty) and the {@code dns.timeout} of each lookup, as the launcher publishes them.
      */
     public static Dns configured() throws UnknownHostException {
-        Duration timeout = Parameters.parseDuration(System.getProperty(TIMEOUT_PROPERTY, "5s")).orElse(Duration.ofSeconds(5));
+        String published = System.getProperty(TIMEOUT_PROPERTY);
+        if (published == null) {
+            throw new IllegalStateException("dns.timeout was not published: start the server with bin/james");
+        }
+        Duration timeout = Parameters.parseDuration(published).orElseThrow();
         return using(servers(System.getProperty(SERVERS_PROPERTY, "")), timeout);
     }
 

@@ -3,9 +3,9 @@ package org.mailhaven.core.spam;
 import java.io.IOException;
 
 /**
- * One spam check. Each check mailet of the {@code spam} processor registers its check with
- * {@link SpamChecks} so that the SMTP server can run it before it answers the client, where it
- * still can refuse; the mailet runs it itself only for mail the SMTP server did not check.
+ * One spam check, built from a {@code <check>} of conf/spam.xml ({@link SpamCheckType}). The SMTP
+ * server runs it before it answers the client, where it still can refuse; the SpamVerdict mailet
+ * runs it for mail the SMTP server did not check (another listener, a check that could not run).
  */
 public interface SpamCheck {
     /** Unique per check (a DNSBL check is named after its zone); listed in X-Spam-Unchecked. */

@@ -1,6 +1,5 @@
 package org.mailhaven.core.spam;
 
-
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,21 +40,28 @@ public final class SpamChecks {
     public record Policy(double required, double reject, Duration timeout, boolean refuseAtSmtp) {
         /** From the settings of conf/server.properties, as the launcher publishes them. */
         static Policy fromSystem() {
-            return new Policy(Double.parseDouble(System.getProperty("mailhaven.spam.score.required", "5")),
-                Double.parseDouble(System.getProperty("mailhaven.spam.score.reject", "15")),
-                Parameters.parseDuration(System.getProperty("mailhaven.spam.timeout", "10s")).orElseThrow(),
-                Boolean.parseBoolean(System.getProperty("mailhaven.spam.refuse", "true")));
+            return new Policy(Double.parseDouble(published("spam.score.required")),
+                Double.parseDouble(published("spam.score.reject")),
+                Parameters.parseDuration(published("spam.timeout")).orElseThrow(),
+                Boolean.parseBoolean(published("spam.refuse")));
+        }
+
+        /** A setting as the launcher published it (validated there); its default lives in Settings only. */
+        private static String published(String key) {
+            String value = System.getProperty("mailhaven." + key);
+            if (value == null) {
+                throw new IllegalStateException(key + " was not published: start the server with bin/james");
+            }
+            return value;
         }
     }
 
     /** In the order of conf/spam.xml. */
     private final List<SpamCheck> checks;
-    private final Dns dns;
     private final Policy policy;
     private final ExecutorService executor;
 
-    public SpamChecks(Dns dns, List<SpamCheck> checks, Policy policy) {
-        this.dns = dns;
+    public SpamChecks(List<SpamCheck> checks, Policy policy) {
         this.checks = List.copyOf(checks);
         this.policy = policy;
         AtomicInteger threads = new AtomicInteger();
@@ -75,7 +81,7 @@ public final class SpamChecks {
         Path file = Path.of(System.getProperty("mailhaven.home", "..")).resolve(SpamConfiguration.FILE);
         CheckContext context = new CheckContext(SpamConfiguration.FILE, dns, domain -> isLocal(domains, domain),
             System.getProperty("mailhaven.hostname", "localhost"));
-        return new SpamChecks(dns, SpamConfiguration.read(file, context), Policy.fromSystem());
+        return new SpamChecks(SpamConfiguration.read(file, context), Policy.fromSystem());
     }
 
     private static boolean isLocal(DomainList domains, String domain) {
@@ -84,11 +90,6 @@ public final class SpamChecks {
         } catch (DomainListException | IllegalArgumentException e) {
             return false;
         }
-    }
-
-    /** DNS as configured in conf/server.properties ({@code dns.servers}). */
-    public Dns dns() {
-        return dns;
     }
 
     public Policy policy() {
@@ -139,7 +140,7 @@ public final class SpamChecks {
     }
 
     /** Runs one check and records its result or why it could not run. */
-    public static void run(SpamCheck check, SpamReport report, Evidence evidence) {
+    private static void run(SpamCheck check, SpamReport report, Evidence evidence) {
         try {
             report.add(check.name(), check.run(evidence));
         } catch (Exception e) {

@@ -15,6 +15,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 
 import org.mailhaven.core.config.ParameterSpec;
+import org.mailhaven.core.config.Placeholders;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.xml.sax.SAXException;
@@ -78,7 +79,7 @@ public final class SpamConfiguration {
         Map<String, String> given = new HashMap<>();
         for (Node node = element.getFirstChild(); node != null; node = node.getNextSibling()) {
             if (node instanceof Element parameter) {
-                given.put(parameter.getTagName(), parameter.getTextContent().strip());
+                given.put(parameter.getTagName(), Placeholders.resolve(parameter.getTextContent().strip()));
             }
         }
         return checkType.create(spec.orElse(ParameterSpec.none()).read(label, given),

@@ -1,6 +1,5 @@
 package org.mailhaven.core.spam;
 
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,11 +18,10 @@ import org.apache.mailet.Mail;
 
 /**
  * Everything the checks found about one message. It travels with the mail as an attribute (so it
- * survives the spool and restarts) from the SMTP server, which checks first, through the check
- * mailets, which complete it, to the SpamVerdict mailet, which writes the headers and acts on the score.
- *
- * <p>Mail without a report was not received from an untrusted client (authenticated users,
- * {@code relay.networks}, mail the server generated itself) and is not scored.
+ * survives the spool and restarts) from the SMTP server, which checks first, to the SpamVerdict
+ * mailet, which completes it, writes the headers and acts on the score. Who is scored is decided
+ * by the message's {@code Reception} (trusted clients and mail the server wrote are not), not by
+ * whether a report exists.
  */
 public final class SpamReport {
     public static final AttributeName ATTRIBUTE = AttributeName.of("org.mailhaven.spam.report");

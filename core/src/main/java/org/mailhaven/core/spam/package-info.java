@@ -1,5 +1,6 @@
 /**
- * The spam engine: the evidence a check looks at, the checks, what they found (SpamReport) and
- * the registry the SMTP server and the spam mailets share.
+ * The spam engine: the evidence a check looks at, what the checks found (SpamReport), and
+ * SpamChecks, the checks of conf/spam.xml with the thresholds of conf/server.properties, which the
+ * SMTP server and the SpamVerdict mailet share. The kinds of check are in {@code check}.
  */
 package org.mailhaven.core.spam;

@@ -64,7 +64,7 @@ public class SpamVerdict extends GenericMailet {
     /** Every parameter this mailet takes, with its default. */
     public static final ParameterSpec PARAMETERS = ParameterSpec.none()
         .with("quarantine", "file://var/mail/quarantine/")
-        .with("authservId", "");
+        .withFallback("authservId", "the server's host name");
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SpamVerdict.class);
     private static final List<String> OUR_HEADERS = List.of("X-Spam-Flag", "X-Spam-Score", "X-Spam-Status",

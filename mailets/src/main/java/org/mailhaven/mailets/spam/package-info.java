@@ -1,5 +1,6 @@
 /**
- * The {@code spam} processor's mailets: one per check, each adding to the score, and
- * SpamVerdict, which writes the result into the message; the quarantine's administration.
+ * The {@code spam} processor: SpamVerdict, which completes the checks of conf/spam.xml for mail
+ * that was not checked yet and writes the result into the message, and the quarantine's
+ * administration.
  */
 package org.mailhaven.mailets.spam;

@@ -25,7 +25,6 @@ import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mailhaven.core.dns.Dns;
 import org.mailhaven.core.message.Reception;
 import org.mailhaven.core.message.VerbatimMessage;
 import org.mailhaven.core.spam.CheckResult;
@@ -62,8 +61,7 @@ class SpamVerdictTest {
                 return CheckResult.of(new Hit("TEST_RULE", score, "a test rule"));
             }
         };
-        SpamChecks checks = new SpamChecks(Dns.using(List.of("127.0.0.1:9"), Duration.ofMillis(100)), List.of(check),
-            new SpamChecks.Policy(5, 15, Duration.ofSeconds(5), true));
+        SpamChecks checks = new SpamChecks(List.of(check), new SpamChecks.Policy(5, 15, Duration.ofSeconds(5), true));
         verdict = new SpamVerdict(checks, repositories);
         verdict.init(FakeMailetConfig.builder().mailetName("SpamVerdict").mailetContext(FakeMailContext.defaultContext())
             .setProperty("quarantine", QUARANTINE).setProperty("authservId", "mx.local.test").build());

@@ -59,7 +59,6 @@ public final class ContentRules implements SpamCheckType {
     record Rule(String name, double score, String where, Pattern pattern) {
     }
 
-
     @Override
     public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {
         List<Rule> rules = new ArrayList<>();

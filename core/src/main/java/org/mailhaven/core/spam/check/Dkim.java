@@ -45,7 +45,6 @@ public final class Dkim implements SpamCheckType {
     public static final ParameterSpec PARAMETERS = ParameterSpec.none()
         .with("failScore", "1");
 
-
     @Override
     public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {
         return new Check(context.dns(), params.decimal("failScore"));

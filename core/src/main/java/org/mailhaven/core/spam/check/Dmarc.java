@@ -53,7 +53,6 @@ public final class Dmarc implements SpamCheckType {
         .with("onReject", "reject")
         .with("quarantineScore", "6");
 
-
     @Override
     public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {
         boolean reject = params.choice("onReject", "reject", "quarantine").equals("reject");

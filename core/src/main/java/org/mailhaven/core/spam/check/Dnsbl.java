@@ -51,7 +51,7 @@ public final class Dnsbl implements SpamCheckType {
     /** Every parameter this check takes, with its default. */
     public static final ParameterSpec PARAMETERS = ParameterSpec.none()
         .with("zone", "")
-        .with("answers", "");
+        .withFallback("answers", "any: DNSBL_<ZONE> 5");
 
     /** One line of {@code answers}: a range of 127.0.0.0/8 answers and what it means. */
     record Answer(int low, int high, String rule, double score) {
@@ -59,7 +59,6 @@ public final class Dnsbl implements SpamCheckType {
             return Integer.compareUnsigned(address, low) >= 0 && Integer.compareUnsigned(address, high) <= 0;
         }
     }
-
 
     @Override
     public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {

@@ -62,7 +62,7 @@ public final class HeaderRules implements SpamCheckType {
         .with("INVALID_MESSAGE_ID", "0.5").with("MISSING_FROM", "2").with("FROM_NAME_SPOOF", "2")
         .with("REPLY_TO_OTHER_DOMAIN", "0.5").with("FORGED_LOCAL_SENDER", "6").with("HELO_NOT_FQDN", "1")
         .with("HELO_FORGED_LOCAL", "3").with("HELO_IP_MISMATCH", "1")
-        .with("hostname", "");
+        .withFallback("hostname", "the server's host name");
 
     @Override
     public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {

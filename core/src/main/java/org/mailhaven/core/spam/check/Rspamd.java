@@ -50,7 +50,6 @@ public final class Rspamd implements SpamCheckType {
         .with("timeout", "10s")
         .with("weight", "1");
 
-
     @Override
     public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {
         String url = params.text("url").replaceAll("/+$", "");

@@ -48,7 +48,6 @@ public final class Spamd implements SpamCheckType {
         .with("timeout", "10s")
         .with("weight", "1");
 
-
     @Override
     public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {
         return new Check(params.text("host"), params.positiveInt("port"),

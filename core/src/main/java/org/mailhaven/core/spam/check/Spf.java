@@ -62,7 +62,6 @@ public final class Spf implements SpamCheckType {
         .with("permerrorScore", "0.5")
         .with("heloFailScore", "1");
 
-
     @Override
     public SpamCheck create(Parameters params, CheckContext context) throws MessagingException {
         boolean reject = params.choice("failAction", "score", "reject").equals("reject");
