@@ -163,7 +163,8 @@ final class Components {
                 String context = qName.equals("mailet") ? processor : qName.equals("handler") ? listener : "";
                 String type = qName.equals("check") ? SpamConfiguration.className(className) : className.strip();
                 current = new Component(file, locator.getLineNumber(), type, context,
-                    attributes.getValue("match"), new LinkedHashMap<>());
+                    attributes.getValue("match") == null ? null : Placeholders.resolve(attributes.getValue("match")),
+                    new LinkedHashMap<>());
                 currentDepth = path.size();
                 components.add(current);
             } else if (current != null && path.size() == currentDepth + 1) {

@@ -65,6 +65,7 @@ public final class Settings {
         d.put("dns.timeout", "5s");
         d.put("postmaster", "");
         d.put("smtp.message.size.max", "50M");
+        d.put("mail.hops.max", "30");
         d.put("smtp.timeout", "300s");
         d.put("smtp.error.limit", "20");
         d.put("smtp.junk.command.limit", "100");
@@ -183,6 +184,7 @@ public final class Settings {
             throw invalid("login.trusted.networks", e.getMessage());
         }
         duration("dns.timeout");
+        requirePositive("mail.hops.max");
         validateSmarthost();
         validateSpam();
         String type = values.get("tls.keystore.type");
@@ -232,6 +234,17 @@ public final class Settings {
             // reported below
         }
         throw invalid(key, "is not a port number (1-65535)");
+    }
+
+    private void requirePositive(String key) throws SettingsException {
+        try {
+            if (Integer.parseInt(values.get(key)) >= 1) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(key, "is not a whole number of at least 1");
     }
 
     /** A whole number of at least 1, or 0 for no limit. */
@@ -379,7 +392,7 @@ public final class Settings {
         publishSmtpLimits();
         publishLoginLimits();
         // For org.mailhaven.core.spam.SpamChecks, and the Relay mailet (conf/mailetcontainer.xml).
-        publishAsIs("spam.score.required", "spam.score.reject", "spam.timeout", "spam.refuse", "dns.timeout",
+        publishAsIs("mail.hops.max", "spam.score.required", "spam.score.reject", "spam.timeout", "spam.refuse", "dns.timeout",
             "relay.smarthost", "relay.smarthost.user", "relay.smarthost.password.file", "relay.smarthost.tls",
             "relay.smarthost.domains");
         System.setProperty("jmx.address", jmxAddress());

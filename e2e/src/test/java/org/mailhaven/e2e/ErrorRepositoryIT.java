@@ -35,6 +35,7 @@ class ErrorRepositoryIT {
         clients = new MailClients(server);
         remote = new SmtpSink();
         server.relayThrough(remote.port());
+        server.setting("mail.hops.max", "4");
         assertEquals(0, server.james("start").exitCode);
         server.cliOk("AddDomain", "corp.test");
         server.cliOk("AddUser", "admin@corp.test", PASSWORD);
@@ -106,6 +107,21 @@ class ErrorRepositoryIT {
         assertTrue(delivered.contains("Delivered-To: admin@corp.test"), delivered);
         assertEquals("No message waits in var/mail/error/.", server.cliOk("ListErrors").strip());
         assertTrue(!server.james("status").stdout.contains("wait in var/mail/error"));
+    }
+
+    /** mail.hops.max: a message that passed more servers than that is looping, and is kept, not passed on. */
+    @Test
+    void aLoopingMessageIsKeptAfterMailHopsMax() throws Exception {
+        StringBuilder hops = new StringBuilder();
+        for (int hop = 1; hop <= 4; hop++) {
+            hops.append("Received: from hop").append(hop).append(".remote.test by hop").append(hop + 1)
+                .append(".remote.test; Wed, 2 Dec 2026 00:00:0").append(hop).append(" +0000\r\n");
+        }
+        byte[] raw = (hops + new String(MailClients.message("someone@remote.test", "admin@corp.test", "loop", "<loop@remote.test>"),
+            StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+        clients.sendUnauthenticated("smtp", "someone@remote.test", raw, "admin@corp.test");
+        String key = keyOf("Mail loop detected: more than 4 Received headers");
+        assertTrue(server.cliOk("DeleteError", key).contains("deleted"));
     }
 
     @Test
