@@ -184,7 +184,7 @@ public final class Settings {
             throw invalid("login.trusted.networks", e.getMessage());
         }
         duration("dns.timeout");
-        requirePositive("mail.hops.max");
+        requireAtLeast("mail.hops.max", 1, "is not a whole number of at least 1");
         validateSmarthost();
         validateSpam();
         String type = values.get("tls.keystore.type");
@@ -236,27 +236,20 @@ public final class Settings {
         throw invalid(key, "is not a port number (1-65535)");
     }
 
-    private void requirePositive(String key) throws SettingsException {
-        try {
-            if (Integer.parseInt(values.get(key)) >= 1) {
-                return;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw invalid(key, "is not a whole number of at least 1");
-    }
-
     /** A whole number of at least 1, or 0 for no limit. */
     private void requireCount(String key) throws SettingsException {
+        requireAtLeast(key, 0, "is not a whole number (0 for no limit)");
+    }
+
+    private void requireAtLeast(String key, int least, String problem) throws SettingsException {
         try {
-            if (Integer.parseInt(values.get(key)) >= 0) {
+            if (Integer.parseInt(values.get(key)) >= least) {
                 return;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw invalid(key, "is not a whole number (0 for no limit)");
+        throw invalid(key, problem);
     }
 
     /** smtp.message.size.max in KiB, as James' maxmessagesize takes it: "50M", "51200K", "0" (no limit). */
