@@ -1,7 +1,5 @@
 package org.mailhaven.core.message;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,6 +12,8 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
+
+import com.google.common.net.InetAddresses;
 
 /**
  * Where the MTA in front of us received a message from, for mail it hands on over LMTP: the spam
@@ -50,7 +50,8 @@ public record Origin(String client, String helo) {
             return Optional.empty();
         }
         Matcher address = ADDRESS.matcher(from.group(2) + " " + from.group(1));
-        if (!address.find()) {
+        // Only an IP literal: anything else would become a DNS lookup of a name the sender wrote.
+        if (!address.find() || !InetAddresses.isInetAddress(address.group(1))) {
             return Optional.empty();
         }
         Matcher exim = EXIM_HELO.matcher(from.group(2));
@@ -58,12 +59,9 @@ public record Origin(String client, String helo) {
         return Optional.of(new Origin(address.group(1), helo));
     }
 
-    private static boolean sameAddress(String a, String b) {
-        try {
-            return InetAddress.getByName(a).equals(InetAddress.getByName(b));
-        } catch (UnknownHostException e) {
-            return a.equalsIgnoreCase(b);
-        }
+    /** Both are IP literals (parse checks ours, the front MTA's is the connection's): no lookup happens. */
+    private static boolean sameAddress(String origin, String frontMta) {
+        return InetAddresses.isInetAddress(frontMta) && InetAddresses.forString(origin).equals(InetAddresses.forString(frontMta));
     }
 
     public void storeIn(Mail mail) {

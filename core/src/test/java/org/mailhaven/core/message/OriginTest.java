@@ -33,6 +33,13 @@ class OriginTest {
         assertEquals(Optional.of(new Origin("192.0.2.8", "")), Origin.parse("from [192.0.2.8] by mx.front.test with smtp"));
     }
 
+    /** "[cafe]" looks like hex but is a name: it must never become a DNS lookup of what the sender wrote. */
+    @Test
+    void onlyIpLiteralsCount() {
+        assertEquals(Optional.empty(), Origin.parse("from helo.remote.test (rdns [cafe]) by mx.front.test"));
+        assertEquals(Optional.empty(), Origin.parse("from helo.remote.test (rdns [1.2.3]) by mx.front.test"));
+    }
+
     @Test
     void withoutAClientBeforeTheFrontMtaThereIsNone() throws Exception {
         assertEquals(Optional.empty(), Origin.of(message("Received: from mx.front.test ([127.0.0.1]) by mail.local.test\r\n"),
