@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.parsers.SAXParserFactory;
 
 import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Placeholders;
@@ -62,9 +61,7 @@ final class Components {
                 continue;
             }
             try {
-                SAXParserFactory factory = SAXParserFactory.newInstance();
-                factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-                factory.newSAXParser().parse(file.toFile(), new Collector("conf/" + name, components));
+                ConfigCheck.parser().parse(file.toFile(), new Collector("conf/" + name, components));
             } catch (SAXException | ParserConfigurationException | IOException e) {
                 throw new SettingsException("conf/" + name + ": " + e.getMessage(), e);
             }

@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.parsers.SAXParser;
 import javax.xml.parsers.SAXParserFactory;
 
 import org.xml.sax.Attributes;
@@ -83,15 +84,20 @@ final class ConfigCheck {
     private static void check(Path file) throws SettingsException {
         String name = "conf/" + file.getFileName();
         try {
-            SAXParserFactory factory = SAXParserFactory.newInstance();
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            factory.newSAXParser().parse(file.toFile(), new PlaceholderCheck());
+            parser().parse(file.toFile(), new PlaceholderCheck());
         } catch (SAXParseException e) {
             throw new SettingsException(name + " line " + e.getLineNumber() + ", column " + e.getColumnNumber()
                 + ": " + e.getMessage(), e);
         } catch (SAXException | ParserConfigurationException | IOException e) {
             throw new SettingsException(name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The parser of every check of conf/: no DTD, so no entity can read a file or reach the network. */
+    static SAXParser parser() throws ParserConfigurationException, SAXException {
+        SAXParserFactory factory = SAXParserFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        return factory.newSAXParser();
     }
 
     private static final class PlaceholderCheck extends DefaultHandler {

@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.parsers.SAXParserFactory;
 
 import org.mailhaven.core.config.Names;
 import org.xml.sax.Attributes;
@@ -75,9 +74,7 @@ final class KnownElements {
 
     private static void check(Path file, String name, Set<String> known) throws SettingsException {
         try {
-            SAXParserFactory factory = SAXParserFactory.newInstance();
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            factory.newSAXParser().parse(file.toFile(), new Walker(known));
+            ConfigCheck.parser().parse(file.toFile(), new Walker(known));
         } catch (SAXParseException e) {
             throw new SettingsException(name + " line " + e.getLineNumber() + ": " + e.getMessage(), e);
         } catch (SAXException | ParserConfigurationException | IOException e) {
