@@ -40,6 +40,12 @@ public final class Parameters {
         return value.isEmpty() ? spec.defaultOf(name).strip() : value;
     }
 
+    /** The value with surrounding blanks removed, or {@code fallback} when empty (a parameter declared withFallback). */
+    public String orElse(String name, String fallback) {
+        String value = text(name).strip();
+        return value.isEmpty() ? fallback : value;
+    }
+
     public int positiveInt(String name) throws MessagingException {
         String value = trimmed(name);
         try {

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.config.Published;
 import org.xbill.DNS.Cache;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
@@ -27,7 +28,6 @@ import org.xbill.DNS.TextParseException;
 public final class Dns {
     /** Set by the launcher from {@code dns.servers} in conf/server.properties. */
     public static final String SERVERS_PROPERTY = "mailhaven.dns.servers";
-    public static final String TIMEOUT_PROPERTY = "mailhaven.dns.timeout";
 
     /** A query that could not be answered (SERVFAIL, timeout): the answer is unknown, not "no". */
     public static final class TemporaryFailure extends IOException {
@@ -50,11 +50,7 @@ public final class Dns {
      * empty) and the {@code dns.timeout} of each lookup, as the launcher publishes them.
      */
     public static Dns configured() throws UnknownHostException {
-        String published = System.getProperty(TIMEOUT_PROPERTY);
-        if (published == null) {
-            throw new IllegalStateException("dns.timeout was not published: start the server with bin/james");
-        }
-        Duration timeout = Parameters.parseDuration(published).orElseThrow();
+        Duration timeout = Parameters.parseDuration(Published.setting("dns.timeout")).orElseThrow();
         return using(servers(System.getProperty(SERVERS_PROPERTY, "")), timeout);
     }
 

@@ -19,6 +19,7 @@ import org.apache.james.core.Domain;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
 import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.config.Published;
 import org.mailhaven.core.dns.Dns;
 
 /**
@@ -40,19 +41,10 @@ public final class SpamChecks {
     public record Policy(double required, double reject, Duration timeout, boolean refuseAtSmtp) {
         /** From the settings of conf/server.properties, as the launcher publishes them. */
         static Policy fromSystem() {
-            return new Policy(Double.parseDouble(published("spam.score.required")),
-                Double.parseDouble(published("spam.score.reject")),
-                Parameters.parseDuration(published("spam.timeout")).orElseThrow(),
-                Boolean.parseBoolean(published("spam.refuse")));
-        }
-
-        /** A setting as the launcher published it (validated there); its default lives in Settings only. */
-        private static String published(String key) {
-            String value = System.getProperty("mailhaven." + key);
-            if (value == null) {
-                throw new IllegalStateException(key + " was not published: start the server with bin/james");
-            }
-            return value;
+            return new Policy(Double.parseDouble(Published.setting("spam.score.required")),
+                Double.parseDouble(Published.setting("spam.score.reject")),
+                Parameters.parseDuration(Published.setting("spam.timeout")).orElseThrow(),
+                Boolean.parseBoolean(Published.setting("spam.refuse")));
         }
     }
 

@@ -86,8 +86,7 @@ public class SpamVerdict extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         Parameters params = PARAMETERS.read(getMailetConfig());
-        authservId = params.text("authservId").isBlank() ? System.getProperty("mailhaven.hostname", "localhost")
-            : params.text("authservId").strip();
+        authservId = params.orElse("authservId", System.getProperty("mailhaven.hostname", "localhost"));
         try {
             quarantine = repositories.select(MailRepositoryUrl.from(params.text("quarantine")));
         } catch (MailRepositoryStore.MailRepositoryStoreException | RuntimeException e) {

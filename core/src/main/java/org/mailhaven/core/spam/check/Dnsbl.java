@@ -67,7 +67,7 @@ public final class Dnsbl implements SpamCheckType {
             throw new MessagingException(context.name() + ": parameter zone is required, e.g. zen.spamhaus.org");
         }
         String defaultRule = "DNSBL_" + zone.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
-        List<Answer> answers = parseAnswers(context.name(), params.text("answers").isBlank() ? "any: " + defaultRule + " 5" : params.text("answers"));
+        List<Answer> answers = parseAnswers(context.name(), params.orElse("answers", "any: " + defaultRule + " 5"));
         return new Check(context.dns(), zone, answers);
     }
 

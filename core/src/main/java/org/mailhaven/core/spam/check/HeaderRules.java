@@ -72,7 +72,7 @@ public final class HeaderRules implements SpamCheckType {
                 scores.put(rule, params.decimal(rule));
             }
         }
-        String hostname = params.text("hostname").isBlank() ? context.hostname() : params.text("hostname").strip();
+        String hostname = params.orElse("hostname", context.hostname());
         return new Check(scores, hostname.toLowerCase(Locale.ROOT), context.isLocalDomain());
     }
 
