@@ -106,10 +106,12 @@ public final class StoreEngines {
         }
 
         /** The mailbox row is updated first: its lock orders everything else on that mailbox. */
-        private long[] bump(Connection connection, int mailbox, String counters, long bytes) throws SQLException {
+        private long[] bump(Connection connection, int mailbox, String counters, long... values) throws SQLException {
             try (PreparedStatement update = connection.prepareStatement("UPDATE mailbox SET " + counters + " WHERE id = ?")) {
-                update.setLong(1, bytes);
-                update.setInt(2, mailbox);
+                for (int i = 0; i < values.length; i++) {
+                    update.setLong(i + 1, values[i]);
+                }
+                update.setInt(values.length + 1, mailbox);
                 update.executeUpdate();
             }
             try (PreparedStatement select = connection.prepareStatement("SELECT last_uid, highest_modseq FROM mailbox WHERE id = ?")) {
@@ -142,7 +144,7 @@ public final class StoreEngines {
         public void seen(int mailbox, long uid) throws Exception {
             Connection connection = connections.get();
             retrying(connection, () -> {
-                long[] next = bump(connection, mailbox, "highest_modseq = highest_modseq + 1 + 0 * ?", 0);
+                long[] next = bump(connection, mailbox, "highest_modseq = highest_modseq + 1");
                 try (PreparedStatement update = connection.prepareStatement(
                         "UPDATE message SET flags = 1, modseq = ? WHERE mailbox = ? AND uid = ?")) {
                     update.setLong(1, next[1]);
@@ -241,57 +243,55 @@ public final class StoreEngines {
             db.put(sync, key("m", mailbox, 0), encode(0, 0, 0, 0));
         }
 
-        private ReentrantLock lock(int mailbox) {
-            return locks.computeIfAbsent(mailbox, any -> new ReentrantLock());
+        interface Change {
+            /** Adds the operation to {@code batch}, given the mailbox's counters (uid, modseq, count, bytes). */
+            long apply(WriteBatch batch, long[] counters) throws Exception;
+        }
+
+        /** One operation on a mailbox: under its lock, read the counters, write one synced batch. */
+        private long change(int mailbox, Change change) throws Exception {
+            ReentrantLock lock = locks.computeIfAbsent(mailbox, any -> new ReentrantLock());
+            lock.lock();
+            try (WriteBatch batch = new WriteBatch()) {
+                long result = change.apply(batch, counters(mailbox));
+                db.write(sync, batch);
+                return result;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private long size(int mailbox, long uid) throws Exception {
+            return ByteBuffer.wrap(db.get(key("u", mailbox, uid))).getLong(16);
         }
 
         @Override
         public long append(int mailbox, int size) throws Exception {
-            ReentrantLock lock = lock(mailbox);
-            lock.lock();
-            try (WriteBatch batch = new WriteBatch()) {
-                long[] c = counters(mailbox);
+            return change(mailbox, (batch, c) -> {
                 long uid = c[0] + 1;
                 long modseq = c[1] + 1;
                 batch.put(key("m", mailbox, 0), encode(uid, modseq, c[2] + 1, c[3] + size));
                 batch.put(key("u", mailbox, uid), encode(modseq, 0, size));
-                db.write(sync, batch);
                 return uid;
-            } finally {
-                lock.unlock();
-            }
+            });
         }
 
         @Override
         public void seen(int mailbox, long uid) throws Exception {
-            ReentrantLock lock = lock(mailbox);
-            lock.lock();
-            try (WriteBatch batch = new WriteBatch()) {
-                long[] c = counters(mailbox);
-                byte[] message = db.get(key("u", mailbox, uid));
-                long size = ByteBuffer.wrap(message).getLong(16);
+            change(mailbox, (batch, c) -> {
                 batch.put(key("m", mailbox, 0), encode(c[0], c[1] + 1, c[2], c[3]));
-                batch.put(key("u", mailbox, uid), encode(c[1] + 1, 1, size));
-                db.write(sync, batch);
-            } finally {
-                lock.unlock();
-            }
+                batch.put(key("u", mailbox, uid), encode(c[1] + 1, 1, size(mailbox, uid)));
+                return 0;
+            });
         }
 
         @Override
         public void expunge(int mailbox, long uid) throws Exception {
-            ReentrantLock lock = lock(mailbox);
-            lock.lock();
-            try (WriteBatch batch = new WriteBatch()) {
-                long[] c = counters(mailbox);
-                byte[] message = db.get(key("u", mailbox, uid));
-                long size = ByteBuffer.wrap(message).getLong(16);
-                batch.put(key("m", mailbox, 0), encode(c[0], c[1] + 1, c[2] - 1, c[3] - size));
+            change(mailbox, (batch, c) -> {
+                batch.put(key("m", mailbox, 0), encode(c[0], c[1] + 1, c[2] - 1, c[3] - size(mailbox, uid)));
                 batch.delete(key("u", mailbox, uid));
-                db.write(sync, batch);
-            } finally {
-                lock.unlock();
-            }
+                return 0;
+            });
         }
 
         @Override
