@@ -1,0 +1,191 @@
+package org.mailhaven.mailstore;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+
+import org.rocksdb.Checkpoint;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.UInt64AddOperator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.common.util.concurrent.Striped;
+
+/**
+ * The storage engine under every mapper: metadata in an embedded RocksDB ({@code meta/}),
+ * message bodies as files ({@link BodyFiles}, {@code bodies/}).
+ *
+ * <p>Every change is one {@link WriteBatch} written with a synced WAL, so a delivery's UID,
+ * mod-sequence, counters, quota and message record become durable together or not at all.
+ * Writers of one mailbox take that mailbox's lock ({@link #mailboxLock}), so read-modify-write
+ * of its counters is safe; other mailboxes, and so other users, never wait for it (RocksDB
+ * groups concurrent synced writes into one fsync). Creating and renaming mailboxes, which must
+ * see every name, take {@link #namesLock()}. Readers take no lock.
+ *
+ * Quota usage needs no lock: its counters are RocksDB merge operands (additions), which
+ * commute.
+ *
+ * <p>Lock order, to rule out deadlocks: names lock, then mailbox locks (several at once only
+ * through {@link #mailboxLocks}).
+ */
+public final class MailStore implements Closeable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(MailStore.class);
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path directory;
+    private final RocksDB db;
+    private final Options options;
+    private final WriteOptions synced;
+    private final BodyFiles bodies;
+    private final Striped<Lock> mailboxLocks = Striped.lock(4096);
+    private final Lock namesLock = new ReentrantLock();
+
+    private MailStore(Path directory, RocksDB db, Options options) {
+        this.directory = directory;
+        this.db = db;
+        this.options = options;
+        this.synced = new WriteOptions().setSync(true);
+        this.bodies = new BodyFiles(directory.resolve("bodies"));
+    }
+
+    /** Opens (or creates) the store in {@code directory}, owner-only. */
+    public static MailStore open(Path directory) throws IOException {
+        Files.createDirectories(directory.resolve("meta"));
+        Files.createDirectories(directory.resolve("bodies"));
+        Options options = new Options()
+            .setCreateIfMissing(true)
+            .setParanoidChecks(true)
+            .setKeepLogFileNum(3)
+            .setMaxTotalWalSize(64L << 20)
+            .setMergeOperator(new UInt64AddOperator());
+        try {
+            RocksDB db = RocksDB.open(options, directory.resolve("meta").toString());
+            MailStore store = new MailStore(directory, db, options);
+            store.bodies.removeUnfinished();
+            LOGGER.info("Mailbox store opened in {}", directory);
+            return store;
+        } catch (RocksDBException e) {
+            options.close();
+            throw new IOException("The mailbox store in " + directory + " cannot be opened: " + e.getMessage(), e);
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    BodyFiles bodies() {
+        return bodies;
+    }
+
+    byte[] get(byte[] key) throws StoreException {
+        try {
+            return db.get(key);
+        } catch (RocksDBException e) {
+            throw new StoreException("read failed", e);
+        }
+    }
+
+    /** Calls {@code each} with every key starting with {@code prefix}, in key order, until it returns. */
+    void scan(byte[] prefix, BiConsumer<byte[], byte[]> each) throws StoreException {
+        scan(prefix, Keys.after(prefix), each);
+    }
+
+    /** Every entry with {@code from <= key < to}, in key order. */
+    void scan(byte[] from, byte[] to, BiConsumer<byte[], byte[]> each) throws StoreException {
+        try (Slice upper = new Slice(to);
+             ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(read)) {
+            for (it.seek(from); it.isValid(); it.next()) {
+                each.accept(it.key(), it.value());
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("read failed", e);
+        }
+    }
+
+    /** Like {@link #scan(byte[], byte[], BiConsumer)}, stopping after {@code limit} entries (0: all). */
+    List<byte[][]> entries(byte[] from, byte[] to, int limit) throws StoreException {
+        List<byte[][]> found = new ArrayList<>();
+        try (Slice upper = new Slice(to);
+             ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(read)) {
+            for (it.seek(from); it.isValid() && (limit <= 0 || found.size() < limit); it.next()) {
+                found.add(new byte[][] {it.key(), it.value()});
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("read failed", e);
+        }
+        return found;
+    }
+
+    boolean hasAny(byte[] prefix) throws StoreException {
+        return !entries(prefix, Keys.after(prefix), 1).isEmpty();
+    }
+
+    /** Writes the batch durably: when this returns, the change survives a crash. */
+    void commit(WriteBatch batch) throws StoreException {
+        try {
+            db.write(synced, batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("write failed", e);
+        }
+    }
+
+    Lock mailboxLock(long mailboxId) {
+        return mailboxLocks.get(mailboxId);
+    }
+
+    /** Locks of several mailboxes, in the one order every caller uses. */
+    Iterable<Lock> mailboxLocks(long... mailboxIds) {
+        return mailboxLocks.bulkGet(Arrays.stream(mailboxIds).boxed().toList());
+    }
+
+    Lock namesLock() {
+        return namesLock;
+    }
+
+    /**
+     * A consistent copy of the metadata while the server runs (hard links where it can), for
+     * backups: copy {@code target} and then the {@code bodies/} directory, in that order.
+     */
+    public void checkpoint(Path target) throws IOException {
+        try (Checkpoint checkpoint = Checkpoint.create(db)) {
+            checkpoint.createCheckpoint(target.toString());
+        } catch (RocksDBException e) {
+            throw new IOException("checkpoint into " + target + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            db.syncWal();
+        } catch (RocksDBException e) {
+            LOGGER.warn("Mailbox store: WAL sync at close failed: {}", e.getMessage());
+        }
+        db.close();
+        synced.close();
+        options.close();
+    }
+}

@@ -1,0 +1,73 @@
+package org.mailhaven.mailstore;
+
+import java.time.Clock;
+
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.model.MessageId;
+import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
+import org.apache.james.mailbox.store.mail.AnnotationMapper;
+import org.apache.james.mailbox.store.mail.MailboxMapper;
+import org.apache.james.mailbox.store.mail.MessageIdMapper;
+import org.apache.james.mailbox.store.mail.MessageMapper;
+import org.apache.james.mailbox.store.mail.ModSeqProvider;
+import org.apache.james.mailbox.store.mail.UidProvider;
+import org.apache.james.mailbox.store.user.SubscriptionMapper;
+
+/**
+ * Hands James' store layer the mappers of one {@link MailStore}. The mappers hold no state of
+ * their own, so every session shares one instance of each.
+ */
+public final class StoredMapperFactory extends MailboxSessionMapperFactory {
+    private final StoredMailboxMapper mailboxes;
+    private final StoredMessageMapper messages;
+    private final StoredMessageIdMapper messageIds;
+    private final StoredSubscriptionMapper subscriptions;
+    private final StoredAnnotationMapper annotations;
+    private final StoredUidProvider uids;
+    private final StoredModSeqProvider modSeqs;
+
+    public StoredMapperFactory(MailStore store, MessageId.Factory messageIdFactory, Clock clock) {
+        this.mailboxes = new StoredMailboxMapper(store);
+        this.messages = new StoredMessageMapper(store, messageIdFactory, clock);
+        this.messageIds = new StoredMessageIdMapper(store, messages, mailboxes);
+        this.subscriptions = new StoredSubscriptionMapper(store);
+        this.annotations = new StoredAnnotationMapper(store);
+        this.uids = new StoredUidProvider(store);
+        this.modSeqs = new StoredModSeqProvider(store);
+    }
+
+    @Override
+    public MailboxMapper createMailboxMapper(MailboxSession session) {
+        return mailboxes;
+    }
+
+    @Override
+    public MessageMapper createMessageMapper(MailboxSession session) {
+        return messages;
+    }
+
+    @Override
+    public MessageIdMapper createMessageIdMapper(MailboxSession session) {
+        return messageIds;
+    }
+
+    @Override
+    public SubscriptionMapper createSubscriptionMapper(MailboxSession session) {
+        return subscriptions;
+    }
+
+    @Override
+    public AnnotationMapper createAnnotationMapper(MailboxSession session) {
+        return annotations;
+    }
+
+    @Override
+    public UidProvider getUidProvider() {
+        return uids;
+    }
+
+    @Override
+    public ModSeqProvider getModSeqProvider() {
+        return modSeqs;
+    }
+}
