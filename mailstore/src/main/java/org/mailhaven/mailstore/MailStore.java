@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 
 import org.rocksdb.Checkpoint;
@@ -57,6 +59,8 @@ public final class MailStore implements Closeable {
     private final BodyFiles bodies;
     private final Striped<Lock> mailboxLocks = Striped.lock(4096);
     private final Lock namesLock = new ReentrantLock();
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private MailStore(Path directory, RocksDB db, Options options) {
         this.directory = directory;
@@ -97,11 +101,28 @@ public final class MailStore implements Closeable {
     }
 
     byte[] get(byte[] key) throws StoreException {
+        Lock open = use();
         try {
             return db.get(key);
         } catch (RocksDBException e) {
             throw new StoreException("read failed", e);
+        } finally {
+            open.unlock();
         }
+    }
+
+    /**
+     * Holds the store open while a call runs: RocksDB used after {@link #close()} crashes the
+     * whole JVM, and at shutdown a session may still be reading.
+     */
+    private Lock use() throws StoreException {
+        Lock open = lifecycle.readLock();
+        open.lock();
+        if (closed) {
+            open.unlock();
+            throw new StoreException("closed", new IllegalStateException("the server is stopping"));
+        }
+        return open;
     }
 
     /** Calls {@code each} with every key starting with {@code prefix}, in key order, until it returns. */
@@ -111,6 +132,7 @@ public final class MailStore implements Closeable {
 
     /** Every entry with {@code from <= key < to}, in key order. */
     void scan(byte[] from, byte[] to, BiConsumer<byte[], byte[]> each) throws StoreException {
+        Lock open = use();
         try (Slice upper = new Slice(to);
              ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
              RocksIterator it = db.newIterator(read)) {
@@ -120,12 +142,15 @@ public final class MailStore implements Closeable {
             it.status();
         } catch (RocksDBException e) {
             throw new StoreException("read failed", e);
+        } finally {
+            open.unlock();
         }
     }
 
     /** Like {@link #scan(byte[], byte[], BiConsumer)}, stopping after {@code limit} entries (0: all). */
     List<byte[][]> entries(byte[] from, byte[] to, int limit) throws StoreException {
         List<byte[][]> found = new ArrayList<>();
+        Lock open = use();
         try (Slice upper = new Slice(to);
              ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
              RocksIterator it = db.newIterator(read)) {
@@ -135,6 +160,8 @@ public final class MailStore implements Closeable {
             it.status();
         } catch (RocksDBException e) {
             throw new StoreException("read failed", e);
+        } finally {
+            open.unlock();
         }
         return found;
     }
@@ -145,10 +172,13 @@ public final class MailStore implements Closeable {
 
     /** Writes the batch durably: when this returns, the change survives a crash. */
     void commit(WriteBatch batch) throws StoreException {
+        Lock open = use();
         try {
             db.write(synced, batch);
         } catch (RocksDBException e) {
             throw new StoreException("write failed", e);
+        } finally {
+            open.unlock();
         }
     }
 
@@ -169,16 +199,33 @@ public final class MailStore implements Closeable {
      * A consistent copy of the metadata while the server runs (hard links where it can), for
      * backups: copy {@code target} and then the {@code bodies/} directory, in that order.
      */
-    public void checkpoint(Path target) throws IOException {
+    public void checkpoint(Path target) throws IOException, StoreException {
+        Lock open = use();
         try (Checkpoint checkpoint = Checkpoint.create(db)) {
             checkpoint.createCheckpoint(target.toString());
         } catch (RocksDBException e) {
             throw new IOException("checkpoint into " + target + " failed: " + e.getMessage(), e);
+        } finally {
+            open.unlock();
         }
     }
 
     @Override
     public void close() {
+        Lock exclusive = lifecycle.writeLock();
+        exclusive.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeEngine();
+        } finally {
+            exclusive.unlock();
+        }
+    }
+
+    private void closeEngine() {
         try {
             db.syncWal();
         } catch (RocksDBException e) {

@@ -13,9 +13,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Current quota usage as the store counts it with every change ({@link Quotas}). The store
- * is the only writer in normal operation: the server is wired without James' event-driven
- * updater, which would count every message a second time. {@link #increase}, {@link #decrease}
- * and {@link #setCurrentQuotas} remain for administrative corrections.
+ * is the only writer in normal operation; {@link #increase}, {@link #decrease} and
+ * {@link #setCurrentQuotas} remain for administrative corrections. James' event-driven quota
+ * updater, which announces new usage to listeners, gets {@link #alreadyCounted()}: it would
+ * otherwise count every message a second time.
  */
 public final class StoredCurrentQuotaManager implements CurrentQuotaManager {
     private final MailStore store;
@@ -70,5 +71,48 @@ public final class StoredCurrentQuotaManager implements CurrentQuotaManager {
                 store.commit(batch);
             }
         });
+    }
+
+    /** This usage for James' quota updater: reads the same counters, and ignores its increases and decreases. */
+    public CurrentQuotaManager alreadyCounted() {
+        return new AlreadyCounted(this);
+    }
+
+    private static final class AlreadyCounted implements CurrentQuotaManager {
+        private final StoredCurrentQuotaManager usage;
+
+        AlreadyCounted(StoredCurrentQuotaManager usage) {
+            this.usage = usage;
+        }
+
+        @Override
+        public Publisher<QuotaCountUsage> getCurrentMessageCount(QuotaRoot root) {
+            return usage.getCurrentMessageCount(root);
+        }
+
+        @Override
+        public Publisher<QuotaSizeUsage> getCurrentStorage(QuotaRoot root) {
+            return usage.getCurrentStorage(root);
+        }
+
+        @Override
+        public Publisher<CurrentQuotas> getCurrentQuotas(QuotaRoot root) {
+            return usage.getCurrentQuotas(root);
+        }
+
+        @Override
+        public Publisher<Void> increase(QuotaOperation operation) {
+            return Mono.empty();
+        }
+
+        @Override
+        public Publisher<Void> decrease(QuotaOperation operation) {
+            return Mono.empty();
+        }
+
+        @Override
+        public Publisher<Void> setCurrentQuotas(QuotaOperation operation) {
+            return usage.setCurrentQuotas(operation);
+        }
     }
 }

@@ -15,7 +15,8 @@ import org.apache.james.mailbox.store.user.SubscriptionMapper;
 
 /**
  * Hands James' store layer the mappers of one {@link MailStore}. The mappers hold no state of
- * their own, so every session shares one instance of each.
+ * their own, so every session shares one instance of each, and none is kept in the session
+ * (James' default caches one per session in its attributes).
  */
 public final class StoredMapperFactory extends MailboxSessionMapperFactory {
     private final StoredMailboxMapper mailboxes;
@@ -34,6 +35,31 @@ public final class StoredMapperFactory extends MailboxSessionMapperFactory {
         this.annotations = new StoredAnnotationMapper(store);
         this.uids = new StoredUidProvider(store);
         this.modSeqs = new StoredModSeqProvider(store);
+    }
+
+    @Override
+    public MailboxMapper getMailboxMapper(MailboxSession session) {
+        return mailboxes;
+    }
+
+    @Override
+    public MessageMapper getMessageMapper(MailboxSession session) {
+        return messages;
+    }
+
+    @Override
+    public MessageIdMapper getMessageIdMapper(MailboxSession session) {
+        return messageIds;
+    }
+
+    @Override
+    public SubscriptionMapper getSubscriptionMapper(MailboxSession session) {
+        return subscriptions;
+    }
+
+    @Override
+    public AnnotationMapper getAnnotationMapper(MailboxSession session) {
+        return annotations;
     }
 
     @Override
