@@ -97,7 +97,7 @@ class Postfix:
 
 
 class Dovecot:
-    """A private Dovecot instance: IMAP (STARTTLS, login only after TLS) and LMTP on free
+    """A private Dovecot instance: IMAP (STARTTLS, login only after TLS), IMAPS and LMTP on free
     loopback ports, virtual users from a passwd-file, Maildir under the temporary folder owned
     by the system user `vmail` (created if missing). Every durability setting is Debian's."""
 
@@ -107,6 +107,7 @@ class Dovecot:
         self.dir = tempfile.mkdtemp(prefix="dovecot-bench-")
         os.chmod(self.dir, 0o755)
         self.imap_port = free_port()
+        self.imaps_port = free_port()
         self.lmtp_port = free_port()
         ensure_system_user(self.MAIL_USER)
         mail = os.path.join(self.dir, "mail")
@@ -148,7 +149,8 @@ service imap-login {{
     port = {self.imap_port}
   }}
   inet_listener imaps {{
-    port = 0
+    port = {self.imaps_port}
+    ssl = yes
   }}
 }}
 service lmtp {{

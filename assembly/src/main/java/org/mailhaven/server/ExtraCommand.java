@@ -13,6 +13,7 @@ import org.mailhaven.mailets.archive.ArchiveMBean;
 import org.mailhaven.mailets.error.ErrorRepositoryMBean;
 import org.mailhaven.mailets.relay.RelayQueueMBean;
 import org.mailhaven.mailets.spam.QuarantineMBean;
+import org.mailhaven.mailstore.MailboxStoreMBean;
 
 /**
  * Administration commands of ours that James' own CLI lacks, run over the same JMX connection.
@@ -192,6 +193,20 @@ enum ExtraCommand {
             return lifted + (lifted == 1 ? " block" : " blocks") + " lifted.";
         }
     },
+    /** A consistent copy of the running mailbox store; the directory is the caller's, made absolute. */
+    BACKUP_MAILBOXES("BackupMailboxes", "directory") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            return mailboxStore(jmx).backup(Path.of(args.get(0)).toAbsolutePath().toString());
+        }
+    },
+    /** The dry run of a move from James' JPA store: what the next start would copy. */
+    MAILBOX_MIGRATION_SURVEY("MailboxMigrationSurvey") {
+        @Override
+        String run(JmxConnection jmx, List<String> args) throws Exception {
+            return mailboxStore(jmx).migrationSurvey();
+        }
+    },
     PURGE_ARCHIVE("PurgeArchive") {
         @Override
         String run(JmxConnection jmx, List<String> args) throws Exception {
@@ -238,6 +253,10 @@ enum ExtraCommand {
 
     private static ArchiveMBean archive(JmxConnection jmx) throws Exception {
         return jmx.retrieveBean(ArchiveMBean.class, ARCHIVE);
+    }
+
+    private static MailboxStoreMBean mailboxStore(JmxConnection jmx) throws Exception {
+        return jmx.retrieveBean(MailboxStoreMBean.class, MailboxStoreMBean.NAME);
     }
 
     private static LoginGuardMBean logins(JmxConnection jmx) throws Exception {

@@ -154,7 +154,6 @@ final class Distribution {
         return command("bin/james-cli", args);
     }
 
-    /** Runs {@code bin/james-cli} with {@code input} on standard input (for prompted passwords). */
     /** Runs a bin/james-cli command that must succeed (the test fails otherwise); returns what it printed. */
     String cliOk(String... args) throws IOException, InterruptedException {
         Result result = cli(args);
@@ -162,6 +161,7 @@ final class Distribution {
         return result.stdout;
     }
 
+    /** Runs {@code bin/james-cli} with {@code input} on standard input (for prompted passwords). */
     Result cliWithInput(String input, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/james-cli").toString()));
         command.addAll(List.of(args));

@@ -12,7 +12,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -33,6 +35,9 @@ final class BodyFiles {
     private static final String UNFINISHED = ".new";
 
     private final Path root;
+    /** Bodies to delete once the running backups end; null while none runs. */
+    private List<Body> deferred;
+    private int backups;
 
     BodyFiles(Path root) {
         this.root = root;
@@ -94,10 +99,68 @@ final class BodyFiles {
 
     /** Removes a body whose record is gone. A body left behind by a crash here only wastes space. */
     void delete(Body body) {
+        synchronized (this) {
+            if (deferred != null) {
+                deferred.add(body);
+                return;
+            }
+        }
+        remove(body);
+    }
+
+    private void remove(Body body) {
         try {
             Files.deleteIfExists(body.file());
         } catch (IOException e) {
             LOGGER.warn("Mailbox store: body {} could not be removed: {}", body.file(), e.getMessage());
+        }
+    }
+
+    /**
+     * Links every body into {@code target} (copies where links are impossible) for a backup,
+     * while no body is deleted: a backup's metadata, taken before, may still name them.
+     */
+    void backup(Path target, Runnable metadataSnapshot) throws IOException {
+        synchronized (this) {
+            if (backups++ == 0) {
+                deferred = new ArrayList<>();
+            }
+        }
+        try {
+            metadataSnapshot.run();
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Path copy = target.resolve(root.relativize(file).toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(copy);
+                    } else if (!file.getFileName().toString().endsWith(UNFINISHED)) {
+                        linkOrCopy(file, copy);
+                    }
+                }
+            }
+        } finally {
+            List<Body> pending;
+            synchronized (this) {
+                pending = --backups == 0 ? deferred : List.of();
+                if (backups == 0) {
+                    deferred = null;
+                }
+            }
+            pending.forEach(this::remove);
+        }
+    }
+
+    private static void linkOrCopy(Path file, Path copy) throws IOException {
+        try {
+            Files.createLink(copy, file);
+        } catch (NoSuchFileException e) {
+            // deleted before the backup began; the metadata snapshot does not name it
+        } catch (IOException | UnsupportedOperationException e) {
+            try {
+                Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
+            } catch (NoSuchFileException gone) {
+                // as above
+            }
         }
     }
 

@@ -22,12 +22,16 @@ import org.apache.james.mailbox.model.MailboxPath;
  *   R user\0 id                    mailboxes whose ACL names the user
  *   S user\0 mailbox name          subscription
  *   A id key                       annotation value
+ *   D id delivery key              UID and time of a delivery              ({@link Deliveries})
+ *   W                              a migration from the JPA store is under way ({@link MailboxMigration})
  *   Q quota root\0 c|b             messages (c) and bytes (b) of the root, 64-bit little-endian
  *                                  counters changed by merge (addition)    ({@link Quotas})
  * </pre>
  */
 final class Keys {
     static final byte[] LAST_MAILBOX_ID = {'G'};
+    static final byte[] MIGRATION_PENDING = {'W'};
+    static final byte[] ALL_MAILBOXES = {'M'};
 
     private Keys() {
     }
@@ -105,6 +109,16 @@ final class Keys {
     static byte[] annotation(long id, String key) {
         return concat(annotations(id), text(key));
     }
+
+    static byte[] delivery(long id, String key) {
+        return concat(deliveries(id), text(key));
+    }
+
+    static byte[] deliveries(long id) {
+        return ByteBuffer.allocate(9).put((byte) 'D').putLong(id).array();
+    }
+
+    static final byte[] ALL_DELIVERIES = {'D'};
 
     static byte[] annotations(long id) {
         return ByteBuffer.allocate(9).put((byte) 'A').putLong(id).array();

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -84,9 +85,10 @@ public final class MailStore implements Closeable {
             RocksDB db = RocksDB.open(options, directory.resolve("meta").toString());
             MailStore store = new MailStore(directory, db, options);
             store.bodies.removeUnfinished();
+            Deliveries.forgetOld(store, Clock.systemUTC());
             LOGGER.info("Mailbox store opened in {}", directory);
             return store;
-        } catch (RocksDBException e) {
+        } catch (RocksDBException | StoreException e) {
             options.close();
             throw new IOException("The mailbox store in " + directory + " cannot be opened: " + e.getMessage(), e);
         }
@@ -196,15 +198,26 @@ public final class MailStore implements Closeable {
     }
 
     /**
-     * A consistent copy of the metadata while the server runs (hard links where it can), for
-     * backups: copy {@code target} and then the {@code bodies/} directory, in that order.
+     * Writes a consistent copy of the store into {@code target} (which must not exist) while the
+     * server runs: a RocksDB checkpoint of the metadata ({@code meta/}, hard links where it can),
+     * then every body ({@code bodies/}, hard links on the same file system: bodies never change).
+     * No body is deleted meanwhile, so every message of the snapshot has its body. Restoring is
+     * copying {@code target} back as {@code var/store/mailboxes} while the server is stopped.
      */
-    public void checkpoint(Path target) throws IOException, StoreException {
+    public void backup(Path target) throws IOException, StoreException {
+        if (Files.exists(target)) {
+            throw new IOException(target + " exists already; name a new directory");
+        }
+        Files.createDirectories(target);
         Lock open = use();
         try (Checkpoint checkpoint = Checkpoint.create(db)) {
-            checkpoint.createCheckpoint(target.toString());
-        } catch (RocksDBException e) {
-            throw new IOException("checkpoint into " + target + " failed: " + e.getMessage(), e);
+            bodies.backup(target.resolve("bodies"), () -> {
+                try {
+                    checkpoint.createCheckpoint(target.resolve("meta").toString());
+                } catch (RocksDBException e) {
+                    throw new IllegalStateException("checkpoint into " + target + " failed: " + e.getMessage(), e);
+                }
+            });
         } finally {
             open.unlock();
         }

@@ -40,4 +40,10 @@ final class Sequences {
         }
         return Counters.decode(value);
     }
+
+    /** Raises the counters to at least these values (a copied mailbox keeps its UIDs and mod-sequences). */
+    static void atLeast(MailStore store, long mailbox, long lastUid, long highestModSeq) throws MailboxException {
+        advance(store, mailbox, counters -> new Counters(Math.max(counters.lastUid(), lastUid),
+            Math.max(counters.highestModSeq(), highestModSeq), counters.count(), counters.unseen(), counters.bytes()));
+    }
 }

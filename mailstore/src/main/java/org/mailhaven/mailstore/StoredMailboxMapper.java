@@ -105,6 +105,7 @@ final class StoredMailboxMapper implements MailboxMapper {
                 byte[] counters = store.get(Keys.counters(id));
                 deleteMessages(id, batch);
                 store.scan(Keys.annotations(id), (key, value) -> delete(batch, key));
+                store.scan(Keys.deliveries(id), (key, value) -> delete(batch, key));
                 for (String holder : rightsHolders(stored.getACL())) {
                     batch.delete(Keys.rightsHolder(holder, id));
                 }

@@ -12,6 +12,7 @@ import org.apache.james.mailbox.store.mail.MessageMapper;
 import org.apache.james.mailbox.store.mail.ModSeqProvider;
 import org.apache.james.mailbox.store.mail.UidProvider;
 import org.apache.james.mailbox.store.user.SubscriptionMapper;
+import org.mailhaven.core.message.DeliveryKey;
 
 /**
  * Hands James' store layer the mappers of one {@link MailStore}. The mappers hold no state of
@@ -42,9 +43,11 @@ public final class StoredMapperFactory extends MailboxSessionMapperFactory {
         return mailboxes;
     }
 
+    /** The shared mapper, or for a delivery that names itself, one that stores it only once. */
     @Override
     public MessageMapper getMessageMapper(MailboxSession session) {
-        return messages;
+        Object key = session.getAttributes().get(DeliveryKey.SESSION_ATTRIBUTE);
+        return key == null ? messages : messages.deliveringAs(key.toString());
     }
 
     @Override

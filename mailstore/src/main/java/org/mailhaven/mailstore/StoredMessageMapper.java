@@ -33,6 +33,8 @@ import org.apache.james.mailbox.store.mail.MessageMapper;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import reactor.core.publisher.Flux;
 
@@ -45,14 +47,27 @@ import reactor.core.publisher.Flux;
  * for as long as it lives.
  */
 final class StoredMessageMapper implements MessageMapper {
+    private static final Logger LOGGER = LoggerFactory.getLogger(StoredMessageMapper.class);
     private final MailStore store;
     private final MessageId.Factory messageIds;
     private final Clock clock;
+    /** Set for a delivery that names itself ({@link Deliveries}); null otherwise. */
+    private final String deliveryKey;
 
     StoredMessageMapper(MailStore store, MessageId.Factory messageIds, Clock clock) {
+        this(store, messageIds, clock, null);
+    }
+
+    private StoredMessageMapper(MailStore store, MessageId.Factory messageIds, Clock clock, String deliveryKey) {
         this.store = store;
         this.messageIds = messageIds;
         this.clock = clock;
+        this.deliveryKey = deliveryKey;
+    }
+
+    /** This mapper for one delivery: {@link #add} stores the message only if that delivery is not stored yet. */
+    StoredMessageMapper deliveringAs(String key) {
+        return new StoredMessageMapper(store, messageIds, clock, key);
     }
 
     @Override
@@ -149,12 +164,16 @@ final class StoredMessageMapper implements MessageMapper {
     @Override
     public MessageMetaData add(Mailbox mailbox, MailboxMessage message) throws MailboxException {
         long id = StoredMailboxId.of(mailbox.getMailboxId());
+        Optional<MessageMetaData> earlier = earlierDelivery(id);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
         BodyFiles.Body body = write(id, message);
         Flags flags = message.createFlags();
         try {
             long[] place = insert(id, mailbox.generateAssociatedPath(), flags, message.getFullContentOctets(),
                 (uid, modSeq, saveDate) -> new MessageRecord(message, modSeq, flags, saveDate, body.name()),
-                StoredMessageId.of(message.getMessageId()), null);
+                StoredMessageId.of(message.getMessageId()), null, deliveryKey);
             message.setUid(MessageUid.of(place[0]));
             message.setModSeq(ModSeq.of(place[1]));
             message.setSaveDate(new Date(place[2]));
@@ -181,7 +200,7 @@ final class StoredMessageMapper implements MessageMapper {
                     ? stored.get().copied(flags, modSeq, saveDate, body.name())
                     : new MessageRecord(original, modSeq, flags, saveDate, body.name());
                 return written[0];
-            }, StoredMessageId.of(original.getMessageId()), null);
+            }, StoredMessageId.of(original.getMessageId()), null, null);
             return metaData(place[0], written[0]);
         } catch (MailboxException | RuntimeException e) {
             store.bodies().delete(body);
@@ -341,7 +360,7 @@ final class StoredMessageMapper implements MessageMapper {
             long[] place = insert(id, mailboxPath(id), flags, message.getFullContentOctets(), (uid, modSeq, saveDate) -> {
                 written[0] = new MessageRecord(message, modSeq, flags, saveDate, body.name());
                 return written[0];
-            }, StoredMessageId.of(message.getMessageId()), new long[] {message.getUid().asLong(), message.getModSeq().asLong()});
+            }, StoredMessageId.of(message.getMessageId()), new long[] {message.getUid().asLong(), message.getModSeq().asLong()}, null);
             return metaData(place[0], written[0]);
         } catch (MailboxException | RuntimeException e) {
             store.bodies().delete(body);
@@ -351,10 +370,11 @@ final class StoredMessageMapper implements MessageMapper {
 
     /**
      * Commits a new message of mailbox {@code id} under the next UID and mod-sequence, or under
-     * {@code given} ones; returns its UID, mod-sequence and save date.
+     * {@code given} ones, and the {@code delivery} key it was appended under, if any; returns
+     * its UID, mod-sequence and save date.
      */
     private long[] insert(long id, MailboxPath owner, Flags flags, long size, RecordFor recordFor,
-                          StoredMessageId messageId, long[] given) throws MailboxException {
+                          StoredMessageId messageId, long[] given, String delivery) throws MailboxException {
         boolean seen = flags.contains(Flags.Flag.SEEN);
         Lock lock = store.mailboxLock(id);
         lock.lock();
@@ -373,6 +393,9 @@ final class StoredMessageMapper implements MessageMapper {
             batch.put(Keys.counters(id), counters.encode());
             rememberUserFlags(batch, id, flags);
             Quotas.add(batch, owner, 1, size);
+            if (delivery != null) {
+                Deliveries.record(batch, id, delivery, uid, saveDate);
+            }
             store.commit(batch);
             return new long[] {uid, modSeq, saveDate};
         } catch (RocksDBException e) {
@@ -380,6 +403,20 @@ final class StoredMessageMapper implements MessageMapper {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The message this delivery stored before (its mail came again after a crash), if it is still there. */
+    private Optional<MessageMetaData> earlierDelivery(long id) throws StoreException {
+        if (deliveryKey == null) {
+            return Optional.empty();
+        }
+        long uid = Deliveries.storedUid(store, id, deliveryKey);
+        byte[] record = uid == 0 ? null : store.get(Keys.message(id, uid));
+        if (record == null) {
+            return Optional.empty();
+        }
+        LOGGER.info("Delivery {} is already stored in mailbox {} as UID {}: not stored again", deliveryKey, id, uid);
+        return Optional.of(metaData(uid, MessageRecord.decode(record)));
     }
 
     /** Adds user flags not seen before in the mailbox to its applicable flags (which never shrink). */

@@ -39,6 +39,7 @@ import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.dsn.DeliveryStatusNotification.Action;
 import org.mailhaven.core.dsn.DeliveryStatusNotification.RecipientReport;
 import org.mailhaven.core.dsn.DsnSender;
+import org.mailhaven.core.message.DeliveryKey;
 import org.mailhaven.core.message.FieldText;
 import org.mailhaven.core.message.MemoryBudget;
 import org.mailhaven.core.message.MessageIds;
@@ -158,6 +159,7 @@ public class DeliverToMailbox extends GenericMailet {
         Username user = users.getUsername(recipient);
         Content content = content(mail, recipient);
         MailboxSession session = mailboxes.createSystemSession(user);
+        session.getAttributes().put(DeliveryKey.SESSION_ATTRIBUTE, DeliveryKey.of(mail, recipient));
         mailboxes.startProcessingRequest(session);
         try {
             for (Target target : DeliveryTargets.of(mail, recipient)) {
