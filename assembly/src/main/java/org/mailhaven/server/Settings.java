@@ -83,6 +83,7 @@ public final class Settings {
         d.put("login.block.time", "15m");
         d.put("login.delay", "1s");
         d.put("login.trusted.networks", "");
+        d.put("login.remember", "10m");
         d.put("relay.smarthost", "");
         d.put("relay.smarthost.user", "");
         d.put("relay.smarthost.password.file", "");
@@ -178,6 +179,7 @@ public final class Settings {
         }
         duration("login.block.time");
         duration("login.delay");
+        duration("login.remember");
         try {
             Networks.parse(values.get("login.trusted.networks"));
         } catch (IllegalArgumentException e) {
@@ -416,6 +418,7 @@ public final class Settings {
         try {
             System.setProperty("mailhaven.login.block.seconds", Long.toString(duration("login.block.time").toSeconds()));
             System.setProperty("mailhaven.login.delay.millis", Long.toString(duration("login.delay").toMillis()));
+            System.setProperty("mailhaven.login.remember.seconds", Long.toString(duration("login.remember").toSeconds()));
         } catch (SettingsException e) {
             throw new IllegalStateException("settings were validated at load: " + e.getMessage(), e);
         }

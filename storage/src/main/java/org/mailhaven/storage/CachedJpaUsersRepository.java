@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * <li>A password stored with a weaker hash than the configured {@code <algorithm>} (such as
  * James' default of 1000 PBKDF2 iterations) is hashed again with it at the next successful
  * login, when the password is known.</li>
+ * <li>A password that was right is remembered for {@code login.remember} ({@link RememberedLogins}),
+ * so that mail clients logging in again do not pay the hash each time.</li>
  * </ul>
  * Named in {@code conf/usersrepository.xml}.
  */
@@ -45,6 +47,7 @@ public class CachedJpaUsersRepository extends JPAUsersRepository {
     private final LookupCache<String, Boolean> exists = new LookupCache<>(100_000);
     /** Accounts whose stored hash is known to use the configured algorithm. */
     private final Set<String> current = ConcurrentHashMap.newKeySet();
+    private final RememberedLogins remembered = RememberedLogins.fromSystem();
     private String algorithm;
     private EntityManagerFactory entityManagerFactory;
 
@@ -67,6 +70,9 @@ public class CachedJpaUsersRepository extends JPAUsersRepository {
 
     @Override
     public boolean test(Username name, String password) throws UsersRepositoryException {
+        if (remembered.remembers(key(name), password)) {
+            return true;
+        }
         User user = getUserByName(name);
         if (user == null) {
             // The work a real check does, for nothing.
@@ -76,6 +82,9 @@ public class CachedJpaUsersRepository extends JPAUsersRepository {
         boolean verified = user.verifyPassword(password);
         if (verified && !current.contains(key(name))) {
             upgradeHash(user.getUserName(), password);
+        }
+        if (verified) {
+            remembered.remember(key(name), password);
         }
         return verified;
     }
@@ -124,7 +133,14 @@ public class CachedJpaUsersRepository extends JPAUsersRepository {
     }
 
     @Override
+    public void updateUser(User user) throws UsersRepositoryException {
+        remembered.forget(key(user.getUserName()));
+        super.updateUser(user);
+    }
+
+    @Override
     public void removeUser(Username name) throws UsersRepositoryException {
+        remembered.forget(key(name));
         current.remove(key(name));
         exists.changing(key(name), () -> super.removeUser(name));
     }

@@ -1,0 +1,58 @@
+package org.mailhaven.storage;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+import org.junit.jupiter.api.Test;
+
+class RememberedLoginsTest {
+    private Instant now = Instant.parse("2026-12-02T06:00:00Z");
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+
+    @Test
+    void onlyTheRightPasswordOfTheRightAccountIsRememberedUntilItLapses() {
+        RememberedLogins logins = new RememberedLogins(Duration.ofMinutes(10), clock);
+        logins.remember("alice@example.com", "right");
+
+        assertTrue(logins.remembers("alice@example.com", "right"));
+        assertFalse(logins.remembers("alice@example.com", "wrong"));
+        assertFalse(logins.remembers("bob@example.com", "right"));
+        assertFalse(logins.remembers("alice@example.com", null));
+
+        now = now.plus(Duration.ofMinutes(10));
+        assertFalse(logins.remembers("alice@example.com", "right"), "lapsed");
+    }
+
+    @Test
+    void forgottenAtAPasswordChangeAndNeverWithZeroLifetime() {
+        RememberedLogins logins = new RememberedLogins(Duration.ofMinutes(10), clock);
+        logins.remember("alice@example.com", "right");
+        logins.forget("alice@example.com");
+        assertFalse(logins.remembers("alice@example.com", "right"));
+
+        RememberedLogins off = new RememberedLogins(Duration.ZERO, clock);
+        off.remember("alice@example.com", "right");
+        assertFalse(off.remembers("alice@example.com", "right"));
+    }
+}
