@@ -23,6 +23,7 @@ import org.apache.james.mailbox.model.MailboxPath;
  *   S user\0 mailbox name          subscription
  *   A id key                       annotation value
  *   D id delivery key              UID and time of a delivery              ({@link Deliveries})
+ *   X time id name                 a body to remove at that time          ({@link ExpungedBodies})
  *   W                              a migration from the JPA store is under way ({@link MailboxMigration})
  *   Q quota root\0 c|b             messages (c) and bytes (b) of the root, 64-bit little-endian
  *                                  counters changed by merge (addition)    ({@link Quotas})

@@ -8,11 +8,15 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 
 import org.rocksdb.Checkpoint;
 import org.rocksdb.Options;
@@ -62,6 +66,11 @@ public final class MailStore implements Closeable {
     private final Lock namesLock = new ReentrantLock();
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "mailbox-store-sweeper");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private MailStore(Path directory, RocksDB db, Options options) {
         this.directory = directory;
@@ -80,17 +89,34 @@ public final class MailStore implements Closeable {
             .setParanoidChecks(true)
             .setKeepLogFileNum(3)
             .setMaxTotalWalSize(64L << 20)
+            // Memory outside the Java heap: 2 memtables of 16 MB (RocksDB's default is 64 MB).
+            .setWriteBufferSize(16L << 20)
+            .setMaxWriteBufferNumber(2)
             .setMergeOperator(new UInt64AddOperator());
         try {
             RocksDB db = RocksDB.open(options, directory.resolve("meta").toString());
             MailStore store = new MailStore(directory, db, options);
             store.bodies.removeUnfinished();
             Deliveries.forgetOld(store, Clock.systemUTC());
+            store.sweepExpunged();
+            store.sweeper.scheduleWithFixedDelay(store::sweepExpunged, 1, 1, TimeUnit.MINUTES);
             LOGGER.info("Mailbox store opened in {}", directory);
             return store;
         } catch (RocksDBException | StoreException e) {
             options.close();
             throw new IOException("The mailbox store in " + directory + " cannot be opened: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the bodies of messages expunged {@link ExpungedBodies#GRACE} ago. */
+    private void sweepExpunged() {
+        try {
+            int removed = ExpungedBodies.sweep(this, System.currentTimeMillis());
+            if (removed > 0) {
+                LOGGER.debug("Mailbox store: removed {} bodies of expunged messages", removed);
+            }
+        } catch (StoreException e) {
+            LOGGER.warn("Mailbox store: bodies of expunged messages not removed yet: {}", e.getMessage());
         }
     }
 
@@ -140,6 +166,23 @@ public final class MailStore implements Closeable {
              RocksIterator it = db.newIterator(read)) {
             for (it.seek(from); it.isValid(); it.next()) {
                 each.accept(it.key(), it.value());
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("read failed", e);
+        } finally {
+            open.unlock();
+        }
+    }
+
+    /** Visits the keys starting with {@code prefix} in order while {@code each} returns true. */
+    void scanWhile(byte[] prefix, BiPredicate<byte[], byte[]> each) throws StoreException {
+        Lock open = use();
+        try (Slice upper = new Slice(Keys.after(prefix));
+             ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(read)) {
+            for (it.seek(prefix); it.isValid() && each.test(it.key(), it.value()); it.next()) {
+                // visited
             }
             it.status();
         } catch (RocksDBException e) {
@@ -225,6 +268,7 @@ public final class MailStore implements Closeable {
 
     @Override
     public void close() {
+        sweeper.shutdownNow();
         Lock exclusive = lifecycle.writeLock();
         exclusive.lock();
         try {

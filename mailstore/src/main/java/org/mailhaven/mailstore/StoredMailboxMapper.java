@@ -76,6 +76,14 @@ final class StoredMailboxMapper implements MailboxMapper {
                 }
                 batch.delete(Keys.path(before.generateAssociatedPath()));
                 batch.put(Keys.path(target), idBytes(id));
+                String oldRoot = Quotas.root(before.generateAssociatedPath());
+                String newRoot = Quotas.root(target);
+                byte[] counters = store.get(Keys.counters(id));
+                if (!oldRoot.equals(newRoot) && counters != null) {
+                    Counters moved = Counters.decode(counters);
+                    Quotas.add(batch, oldRoot, -moved.count(), -moved.bytes());
+                    Quotas.add(batch, newRoot, moved.count(), moved.bytes());
+                }
                 Mailbox renamed = new Mailbox(target, before.getUidValidity(), mailbox.getMailboxId());
                 renamed.setACL(before.getACL());
                 batch.put(Keys.mailbox(id), MailboxRecord.encode(renamed));

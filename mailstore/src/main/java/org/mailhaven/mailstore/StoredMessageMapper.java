@@ -110,14 +110,14 @@ final class StoredMessageMapper implements MessageMapper {
     public Map<MessageUid, MessageMetaData> deleteMessages(Mailbox mailbox, List<MessageUid> uids) throws MailboxException {
         long id = StoredMailboxId.of(mailbox.getMailboxId());
         Map<MessageUid, MessageMetaData> deleted = new LinkedHashMap<>();
-        List<BodyFiles.Body> bodies = new ArrayList<>();
+        long now = clock.millis();
         Lock lock = store.mailboxLock(id);
         lock.lock();
         try (WriteBatch batch = new WriteBatch()) {
             Counters counters = counters(id);
             for (MessageUid uid : uids) {
                 byte[] key = Keys.message(id, uid.asLong());
-                byte[] value = store.get(key);
+                byte[] value = deleted.containsKey(uid) ? null : store.get(key);
                 if (value == null) {
                     continue;
                 }
@@ -126,7 +126,7 @@ final class StoredMessageMapper implements MessageMapper {
                 batch.delete(Keys.messageId(StoredMessageId.parse(record.messageId), id, uid.asLong()));
                 counters = counters.removed(record.seen(), record.size);
                 deleted.put(uid, metaData(uid.asLong(), record));
-                bodies.add(store.bodies().body(id, record.body));
+                ExpungedBodies.schedule(batch, id, record.body, now);
             }
             if (deleted.isEmpty()) {
                 return deleted;
@@ -140,7 +140,6 @@ final class StoredMessageMapper implements MessageMapper {
         } finally {
             lock.unlock();
         }
-        bodies.forEach(store.bodies()::delete);
         return deleted;
     }
 
@@ -148,10 +147,12 @@ final class StoredMessageMapper implements MessageMapper {
     public MessageUid findFirstUnseenMessageUid(Mailbox mailbox) throws StoreException {
         long id = StoredMailboxId.of(mailbox.getMailboxId());
         MessageUid[] first = {null};
-        store.scan(Keys.messages(id), (key, value) -> {
-            if (first[0] == null && !MessageRecord.decode(value).seen()) {
+        store.scanWhile(Keys.messages(id), (key, value) -> {
+            if (!MessageRecord.decode(value).seen()) {
                 first[0] = MessageUid.of(Keys.uidOf(key));
+                return false;
             }
+            return true;
         });
         return first[0];
     }
@@ -245,8 +246,8 @@ final class StoredMessageMapper implements MessageMapper {
                 Quotas.add(batch, sourceRoot, -1, -moving.size);
                 Quotas.add(batch, targetRoot, 1, moving.size);
             }
+            ExpungedBodies.schedule(batch, source, moving.body, clock.millis());
             store.commit(batch);
-            store.bodies().delete(store.bodies().body(source, moving.body));
             return metaData(to.lastUid(), moved);
         } catch (RocksDBException e) {
             store.bodies().delete(body);

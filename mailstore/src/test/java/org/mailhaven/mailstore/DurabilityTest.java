@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Date;
@@ -91,6 +92,26 @@ class DurabilityTest {
                 .forEachRemaining(m -> subjects.add(text(m)));
             assertThat(subjects).hasSize(2);
             assertThat(subjects.get(1)).contains("expunged after the backup");
+        }
+    }
+
+    @Test
+    void anExpungedBodyStaysReadableForAWhileThenGoes() throws Exception {
+        Mailbox inbox = fixture.factory.createMailboxMapper(null)
+            .create(MailboxPath.inbox(USER), UidValidity.of(7)).block();
+        MessageMapper messages = fixture.factory.createMessageMapper(null);
+        messages.add(inbox, message(inbox, "read while expunged"));
+        MailboxMessage reader = messages.findInMailbox(inbox, MessageRange.one(MessageUid.of(1)),
+            MessageMapper.FetchType.FULL, 1).next();
+
+        messages.deleteMessages(inbox, List.of(MessageUid.of(1)));
+
+        assertThat(text(reader)).contains("read while expunged");
+        assertThat(ExpungedBodies.sweep(fixture.store, fixture.clock.millis())).isZero();
+        assertThat(ExpungedBodies.sweep(fixture.store, fixture.clock.millis() + ExpungedBodies.GRACE.toMillis() + 1000))
+            .isEqualTo(1);
+        try (var files = Files.list(fixture.directory.resolve("bodies").resolve("1"))) {
+            assertThat(files.count()).isZero();
         }
     }
 
