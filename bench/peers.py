@@ -103,7 +103,7 @@ class Dovecot:
 
     MAIL_USER = "vmail"
 
-    def __init__(self, domain, users, password):
+    def __init__(self, domain, users, password, extra=""):
         self.dir = tempfile.mkdtemp(prefix="dovecot-bench-")
         os.chmod(self.dir, 0o755)
         self.imap_port = free_port()
@@ -162,6 +162,7 @@ service lmtp {{
 protocol lmtp {{
   postmaster_address = postmaster@{domain}
 }}
+{extra}
 """)
 
     def start(self):
