@@ -345,6 +345,9 @@ def run_mailhaven(args, workload, database=None):
     """Our archive with its shipped configuration; with database, on that PostgreSQL cluster
     instead of the embedded Derby (conf/james-database.properties, driver in lib/ext/)."""
     server = Mailhaven(args.archive, EmptyDns().address)
+    # The watcher keeps one IMAP session per user, all from 127.0.0.1: more than the shipped
+    # imap.connections.per.client (20) allows one address.
+    server.env["MAILHAVEN_IMAP_CONNECTIONS_PER_CLIENT"] = str(len(workload.users) + 10)
     name = f"Mailhaven {version_of(args.archive)}"
     if database:
         database.start()

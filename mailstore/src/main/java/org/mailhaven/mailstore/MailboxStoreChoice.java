@@ -13,6 +13,7 @@ import org.apache.james.container.spring.lifecycle.ConfigurationProvider;
 import org.springframework.beans.FatalBeanException;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionBuilder;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 
@@ -25,8 +26,9 @@ import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProce
  *   <li>{@code jpa}: James' JPA store in the embedded Derby database, exactly as James wires it,
  *       for installations that have not migrated yet.</li>
  * </ul>
- * James' quota chooser is run from here, after which, for {@code mailhaven}, current usage is
- * the store's and James' event-driven updater only announces it. The beans of the unused store
+ * James' quota chooser is run from here, after which the chosen quota limits are kept in
+ * memory ({@link CachedMaxQuotaManager}) and, for {@code mailhaven}, current usage is the
+ * store's and James' event-driven updater only announces it. The beans of the unused store
  * stay defined but are created only when asked for by name (so a migration can read the old
  * store), and are never injected by type. With {@code mailhaven}, the listeners and the spool
  * wait for {@link MailboxMigration} to copy an earlier JPA store.
@@ -39,6 +41,11 @@ public class MailboxStoreChoice implements BeanDefinitionRegistryPostProcessor {
     private static final List<String> MAILBOX_USERS = List.of("imapserver", "pop3server", "smtpserver",
         "lmtpserver", "managesieveserver", "mailspooler", "fetchmail");
     private static final String MIGRATION = "mailhaven-migration";
+    private static final String MAX_QUOTA_MANAGER = "maxQuotaManager";
+    private static final String CACHED_MAX_QUOTA_MANAGER = "mailhaven-maxQuotaManager";
+    /** The limits James' quota chooser can pick (conf/quota.xml maxQuotaManager). */
+    private static final List<String> MAX_QUOTA_MANAGERS = List.of("jpaMaxQuotaManager", "inMemoryMaxQuotaManager",
+        "fixedMaxQuotaManager", "noMaxQuotaManager");
 
     /** James' alias (or bean) name, and our bean behind it. */
     private static final Map<String, String> OUR_BEANS = Map.of(
@@ -69,6 +76,7 @@ public class MailboxStoreChoice implements BeanDefinitionRegistryPostProcessor {
         if (provider.equalsIgnoreCase(JPA)) {
             new MailboxConfigurationBeanFactoryPostProcessor().postProcessBeanFactory(beanFactory);
             new QuotaBeanFactoryPostProcessor().postProcessBeanFactory(beanFactory);
+            keepQuotaLimitsInMemory((BeanDefinitionRegistry) beanFactory);
             return;
         }
         if (!provider.equalsIgnoreCase(OURS)) {
@@ -77,6 +85,7 @@ public class MailboxStoreChoice implements BeanDefinitionRegistryPostProcessor {
         }
         new QuotaBeanFactoryPostProcessor().postProcessBeanFactory(beanFactory);
         BeanDefinitionRegistry registry = (BeanDefinitionRegistry) beanFactory;
+        keepQuotaLimitsInMemory(registry);
         for (String bean : OTHER_STORES) {
             if (registry.containsBeanDefinition(bean)) {
                 BeanDefinition definition = registry.getBeanDefinition(bean);
@@ -101,6 +110,22 @@ public class MailboxStoreChoice implements BeanDefinitionRegistryPostProcessor {
                 String[] after = Arrays.copyOf(before, before.length + 1);
                 after[before.length] = MIGRATION;
                 definition.setDependsOn(after);
+            }
+        }
+    }
+
+    /** Puts {@link CachedMaxQuotaManager} in front of the limits conf/quota.xml chose. */
+    private static void keepQuotaLimitsInMemory(BeanDefinitionRegistry registry) {
+        for (String chosen : MAX_QUOTA_MANAGERS) {
+            if (registry.containsBeanDefinition(chosen)
+                    && Arrays.asList(registry.getAliases(chosen)).contains(MAX_QUOTA_MANAGER)) {
+                registry.getBeanDefinition(chosen).setAutowireCandidate(false);
+                registry.registerBeanDefinition(CACHED_MAX_QUOTA_MANAGER, BeanDefinitionBuilder
+                    .genericBeanDefinition(CachedMaxQuotaManager.class)
+                    .addConstructorArgReference(chosen)
+                    .getBeanDefinition());
+                registry.registerAlias(CACHED_MAX_QUOTA_MANAGER, MAX_QUOTA_MANAGER);
+                return;
             }
         }
     }

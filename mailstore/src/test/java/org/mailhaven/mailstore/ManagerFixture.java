@@ -10,13 +10,18 @@ import org.apache.james.events.delivery.InVmEventDelivery;
 import org.apache.james.mailbox.acl.UnionMailboxACLResolver;
 import org.apache.james.mailbox.extension.PreDeletionHook;
 import org.apache.james.mailbox.inmemory.quota.InMemoryPerUserMaxQuotaManager;
+import org.apache.james.mailbox.manager.IntegrationResources;
 import org.apache.james.mailbox.manager.ManagerTestProvisionner;
+import org.apache.james.mailbox.quota.MaxQuotaManager;
+import org.apache.james.mailbox.quota.QuotaManager;
+import org.apache.james.mailbox.quota.QuotaRootResolver;
 import org.apache.james.mailbox.store.FakeAuthenticator;
 import org.apache.james.mailbox.store.FakeAuthorizator;
 import org.apache.james.mailbox.store.JVMMailboxPathLocker;
 import org.apache.james.mailbox.store.PreDeletionHooks;
 import org.apache.james.mailbox.store.SessionProviderImpl;
 import org.apache.james.mailbox.store.StoreMailboxAnnotationManager;
+import org.apache.james.mailbox.store.StoreMessageIdManager;
 import org.apache.james.mailbox.store.StoreRightManager;
 import org.apache.james.mailbox.store.StoreSubscriptionManager;
 import org.apache.james.mailbox.store.event.MailboxAnnotationListener;
@@ -34,7 +39,7 @@ import org.apache.james.metrics.tests.RecordingMetricFactory;
  * The mailbox manager over a fresh store, put together as the server's Spring wiring does:
  * the store counts quota itself, and James' quota updater only announces the new usage.
  */
-final class ManagerFixture implements AutoCloseable {
+final class ManagerFixture implements AutoCloseable, IntegrationResources<StoredMailboxManager> {
     final StoreFixture store = new StoreFixture();
     final EventBus eventBus = new InVMEventBus(new InVmEventDelivery(new RecordingMetricFactory()),
         EventBusTestFixture.RETRY_BACKOFF_CONFIGURATION, new MemoryEventDeadLetters());
@@ -46,6 +51,7 @@ final class ManagerFixture implements AutoCloseable {
     final DefaultUserQuotaRootResolver quotaRootResolver;
     final StoredMailboxManager manager;
     final StoreSubscriptionManager subscriptions;
+    final StoreMessageIdManager messageIds;
 
     ManagerFixture(Set<PreDeletionHook> hooks) {
         FakeAuthenticator authenticator = new FakeAuthenticator();
@@ -63,13 +69,36 @@ final class ManagerFixture implements AutoCloseable {
             (attachment, session) -> {
                 throw new UnsupportedOperationException("attachments are not stored apart");
             });
+        PreDeletionHooks preDeletionHooks = new PreDeletionHooks(hooks, new RecordingMetricFactory());
         manager = new StoredMailboxManager(factory, sessionProvider, new JVMMailboxPathLocker(), new MessageParser(),
-            store.messageIds, eventBus, annotations, rightManager, quota, search,
-            new PreDeletionHooks(hooks, new RecordingMetricFactory()), new NaiveThreadIdGuessingAlgorithm(), store.clock);
+            store.messageIds, eventBus, annotations, rightManager, quota, search, preDeletionHooks,
+            new NaiveThreadIdGuessingAlgorithm(), store.clock);
+        messageIds = new StoreMessageIdManager(rightManager, factory, eventBus, quotaManager, quotaRootResolver,
+            preDeletionHooks);
         eventBus.register(new ListeningCurrentQuotaUpdater(currentQuotaManager.alreadyCounted(), quotaRootResolver,
             eventBus, quotaManager));
         eventBus.register(new MailboxAnnotationListener(factory, sessionProvider));
         subscriptions = new StoreSubscriptionManager(factory, factory, eventBus);
+    }
+
+    @Override
+    public StoredMailboxManager getMailboxManager() {
+        return manager;
+    }
+
+    @Override
+    public QuotaManager getQuotaManager() {
+        return quotaManager;
+    }
+
+    @Override
+    public MaxQuotaManager getMaxQuotaManager() {
+        return maxQuotaManager;
+    }
+
+    @Override
+    public QuotaRootResolver getQuotaRootResolver() {
+        return quotaRootResolver;
     }
 
     @Override
