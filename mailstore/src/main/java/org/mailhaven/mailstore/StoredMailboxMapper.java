@@ -62,52 +62,39 @@ final class StoredMailboxMapper implements MailboxMapper {
 
     @Override
     public Mono<MailboxId> rename(Mailbox mailbox) {
-        return Blocking.mono(() -> {
-            long id = StoredMailboxId.of(mailbox.getMailboxId());
-            Lock names = store.namesLock();
-            names.lock();
-            Lock lock = store.mailboxLock(id);
-            lock.lock();
-            try (WriteBatch batch = new WriteBatch()) {
-                Mailbox before = read(id);
-                MailboxPath target = mailbox.generateAssociatedPath();
-                if (store.get(Keys.path(target)) != null) {
-                    throw new MailboxExistsException(target.asString());
-                }
-                batch.delete(Keys.path(before.generateAssociatedPath()));
-                batch.put(Keys.path(target), idBytes(id));
-                String oldRoot = Quotas.root(before.generateAssociatedPath());
-                String newRoot = Quotas.root(target);
-                byte[] counters = store.get(Keys.counters(id));
-                if (!oldRoot.equals(newRoot) && counters != null) {
-                    Counters moved = Counters.decode(counters);
-                    Quotas.add(batch, oldRoot, -moved.count(), -moved.bytes());
-                    Quotas.add(batch, newRoot, moved.count(), moved.bytes());
-                }
-                Mailbox renamed = new Mailbox(target, before.getUidValidity(), mailbox.getMailboxId());
-                renamed.setACL(before.getACL());
-                batch.put(Keys.mailbox(id), MailboxRecord.encode(renamed));
-                store.commit(batch);
-                return mailbox.getMailboxId();
-            } finally {
-                lock.unlock();
-                names.unlock();
+        long id = StoredMailboxId.of(mailbox.getMailboxId());
+        return Blocking.mono(() -> withNameAndMailboxLocks(id, batch -> {
+            Mailbox before = read(id);
+            MailboxPath target = mailbox.generateAssociatedPath();
+            if (store.get(Keys.path(target)) != null) {
+                throw new MailboxExistsException(target.asString());
             }
-        });
+            batch.delete(Keys.path(before.generateAssociatedPath()));
+            batch.put(Keys.path(target), idBytes(id));
+            String oldRoot = Quotas.root(before.generateAssociatedPath());
+            String newRoot = Quotas.root(target);
+            byte[] counters = store.get(Keys.counters(id));
+            if (!oldRoot.equals(newRoot) && counters != null) {
+                Counters moved = Counters.decode(counters);
+                Quotas.add(batch, oldRoot, -moved.count(), -moved.bytes());
+                Quotas.add(batch, newRoot, moved.count(), moved.bytes());
+            }
+            Mailbox renamed = new Mailbox(target, before.getUidValidity(), mailbox.getMailboxId());
+            renamed.setACL(before.getACL());
+            batch.put(Keys.mailbox(id), MailboxRecord.encode(renamed));
+            store.commit(batch);
+            return mailbox.getMailboxId();
+        }));
     }
 
     @Override
     public Mono<Void> delete(Mailbox mailbox) {
+        long id = StoredMailboxId.of(mailbox.getMailboxId());
         return Blocking.run(() -> {
-            long id = StoredMailboxId.of(mailbox.getMailboxId());
-            Lock names = store.namesLock();
-            names.lock();
-            Lock lock = store.mailboxLock(id);
-            lock.lock();
-            try (WriteBatch batch = new WriteBatch()) {
+            boolean deleted = withNameAndMailboxLocks(id, batch -> {
                 byte[] record = store.get(Keys.mailbox(id));
                 if (record == null) {
-                    return;
+                    return false;
                 }
                 Mailbox stored = MailboxRecord.decode(id, record);
                 byte[] counters = store.get(Keys.counters(id));
@@ -126,12 +113,33 @@ final class StoredMailboxMapper implements MailboxMapper {
                     Quotas.add(batch, stored.generateAssociatedPath(), -removed.count(), -removed.bytes());
                 }
                 store.commit(batch);
-            } finally {
-                lock.unlock();
-                names.unlock();
+                return true;
+            });
+            if (deleted) {
+                store.bodies().deleteMailbox(id);
             }
-            store.bodies().deleteMailbox(id);
         });
+    }
+
+    private interface BatchWork<T> {
+        T run(WriteBatch batch) throws Exception;
+    }
+
+    /**
+     * Runs a change of mailbox {@code id} that also changes names (rename, delete): under the
+     * names lock, then the mailbox's own (the store's lock order), with a batch to commit.
+     */
+    private <T> T withNameAndMailboxLocks(long id, BatchWork<T> work) throws Exception {
+        Lock names = store.namesLock();
+        names.lock();
+        Lock lock = store.mailboxLock(id);
+        lock.lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            return work.run(batch);
+        } finally {
+            lock.unlock();
+            names.unlock();
+        }
     }
 
     private void deleteMessages(long id, WriteBatch batch) throws StoreException {

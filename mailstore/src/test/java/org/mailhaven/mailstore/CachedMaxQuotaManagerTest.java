@@ -2,11 +2,8 @@ package org.mailhaven.mailstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 import org.apache.james.core.quota.QuotaCountLimit;
@@ -15,27 +12,12 @@ import org.apache.james.mailbox.model.Quota;
 import org.apache.james.mailbox.model.QuotaRoot;
 import org.apache.james.mailbox.quota.MaxQuotaManager;
 import org.apache.james.mailbox.store.quota.GenericMaxQuotaManagerTest;
+import org.apache.james.utils.UpdatableTickingClock;
 import org.junit.jupiter.api.Test;
 
 /** James' contract for quota limits, through the cache; and what the cache keeps, for how long. */
 class CachedMaxQuotaManagerTest extends GenericMaxQuotaManagerTest {
-    private Instant now = Instant.parse("2026-12-02T07:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final UpdatableTickingClock clock = new UpdatableTickingClock(Instant.parse("2026-12-02T07:00:00Z"));
 
     @Override
     protected MaxQuotaManager provideMaxQuotaManager() {
@@ -54,7 +36,7 @@ class CachedMaxQuotaManagerTest extends GenericMaxQuotaManagerTest {
 
         database.setMaxMessage(root, QuotaCountLimit.count(20));
         assertThat(cached.quotaDetails(root).getMaxMessageDetails()).containsEntry(Quota.Scope.User, QuotaCountLimit.count(10));
-        now = now.plus(CachedMaxQuotaManager.KEPT).plus(Duration.ofMillis(1));
+        clock.setInstant(clock.instant().plus(CachedMaxQuotaManager.KEPT).plus(Duration.ofMillis(1)));
         assertThat(cached.quotaDetails(root).getMaxMessageDetails()).containsEntry(Quota.Scope.User, QuotaCountLimit.count(20));
     }
 }

@@ -3,32 +3,14 @@ package org.mailhaven.storage;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
+import org.apache.james.utils.UpdatableTickingClock;
 import org.junit.jupiter.api.Test;
 
 class RememberedLoginsTest {
-    private Instant now = Instant.parse("2026-12-02T06:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final UpdatableTickingClock clock = new UpdatableTickingClock(Instant.parse("2026-12-02T06:00:00Z"));
 
     @Test
     void onlyTheRightPasswordOfTheRightAccountIsRememberedUntilItLapses() {
@@ -40,7 +22,7 @@ class RememberedLoginsTest {
         assertFalse(logins.remembers("bob@example.com", "right"));
         assertFalse(logins.remembers("alice@example.com", null));
 
-        now = now.plus(Duration.ofMinutes(10));
+        clock.setInstant(clock.instant().plus(Duration.ofMinutes(10)));
         assertFalse(logins.remembers("alice@example.com", "right"), "lapsed");
     }
 
