@@ -8,6 +8,7 @@ import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,6 +16,9 @@ import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.parsers.SAXParser;
 import javax.xml.parsers.SAXParserFactory;
 
+import org.mailhaven.core.config.Names;
+import org.mailhaven.mailstore.MailboxStoreChoice;
+import org.mailhaven.storage.mailbox.SearchIndexChoice;
 import org.xml.sax.Attributes;
 import org.xml.sax.Locator;
 import org.xml.sax.SAXException;
@@ -35,6 +39,10 @@ final class ConfigCheck {
         "mailbox.xml", "quota.xml", "indexer.xml", "jmx.properties", "james-database.properties", "log4j2.xml");
     /** {@code ${sys:name}}; one with a default ({@code ${sys:name:-default}}) needs no check. */
     private static final Pattern SYSTEM_PLACEHOLDER = Pattern.compile("\\$\\{sys:([^}:]+)}");
+    /** The {@code <provider>} each of our choosers reads, and what it accepts. */
+    private static final Map<String, List<String>> CHOICES = Map.of(
+        "mailbox.xml", MailboxStoreChoice.PROVIDERS,
+        "indexer.xml", SearchIndexChoice.PROVIDER_NAMES);
 
     private ConfigCheck() {
     }
@@ -53,6 +61,65 @@ final class ConfigCheck {
         }
         KnownElements.check(conf);
         Components.check(Components.read(conf));
+        for (Map.Entry<String, List<String>> choice : CHOICES.entrySet()) {
+            checkChoice(conf.resolve(choice.getKey()), choice.getValue());
+        }
+    }
+
+    /** Refuses a {@code <provider>} the chooser does not know, with its line, before Spring reads it. */
+    private static void checkChoice(Path file, List<String> accepted) throws SettingsException {
+        String name = "conf/" + file.getFileName();
+        ProviderReader reader = new ProviderReader();
+        try {
+            parser().parse(file.toFile(), reader);
+        } catch (SAXException | ParserConfigurationException | IOException e) {
+            throw new SettingsException(name + ": " + e.getMessage(), e);
+        }
+        if (reader.value != null && accepted.stream().noneMatch(reader.value::equalsIgnoreCase)) {
+            throw new SettingsException(name + " line " + reader.line + ": <provider>" + reader.value
+                + "</provider> is not known" + Names.nearest(reader.value, accepted)
+                    .map(known -> " (did you mean " + known + "?)").orElse("")
+                + "; use " + String.join(" or ", accepted));
+        }
+    }
+
+    /** The text and line of the top-level {@code <provider>} element. */
+    private static final class ProviderReader extends DefaultHandler {
+        private Locator locator;
+        private int depth;
+        private StringBuilder text;
+        private String value;
+        private int line;
+
+        @Override
+        public void setDocumentLocator(Locator locator) {
+            this.locator = locator;
+        }
+
+        @Override
+        public void startElement(String uri, String localName, String qName, Attributes attributes) {
+            depth++;
+            if (depth == 2 && qName.equals("provider")) {
+                text = new StringBuilder();
+                line = locator.getLineNumber();
+            }
+        }
+
+        @Override
+        public void characters(char[] chars, int start, int length) {
+            if (text != null) {
+                text.append(chars, start, length);
+            }
+        }
+
+        @Override
+        public void endElement(String uri, String localName, String qName) {
+            if (text != null && depth == 2) {
+                value = text.toString().trim();
+                text = null;
+            }
+            depth--;
+        }
     }
 
     /**

@@ -22,6 +22,7 @@ import org.apache.james.util.RestrictingRMISocketFactory;
 import org.apache.logging.log4j.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.FatalBeanException;
 import org.springframework.beans.factory.BeanCreationException;
 
 /**
@@ -264,6 +265,10 @@ public final class Main {
                 return t.getMessage();
             }
             root = t;
+        }
+        if (root.getClass() == FatalBeanException.class) {
+            // Our choosers' refusal of a configuration value: the message says it all.
+            return root.getMessage();
         }
         String component = components.isEmpty() ? "" : "component '" + components.get(components.size() - 1) + "': ";
         return component + root.getClass().getSimpleName() + ": " + root.getMessage()

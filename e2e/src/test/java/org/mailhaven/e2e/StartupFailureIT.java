@@ -63,6 +63,13 @@ class StartupFailureIT {
         });
     }
 
+    /** A mailbox store that does not exist is refused before anything opens, with the name meant. */
+    @Test
+    void misspeltMailboxStoreIsNamedWithTheNearestName() throws Exception {
+        assertRefused("conf/mailbox.xml", "<provider>mailhaven</provider>", "<provider>mailhavn</provider>",
+            "<provider>mailhavn</provider> is not known (did you mean mailhaven?); use mailhaven or jpa");
+    }
+
     /** A mailet parameter James would silently ignore stops the start, with its line and the name meant. */
     @Test
     void misspeltMailetParameterIsNamedWithItsLineAndTheNearestName() throws Exception {

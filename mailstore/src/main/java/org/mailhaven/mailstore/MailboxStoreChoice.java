@@ -10,6 +10,7 @@ import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.apache.james.container.spring.bean.factorypostprocessor.MailboxConfigurationBeanFactoryPostProcessor;
 import org.apache.james.container.spring.bean.factorypostprocessor.QuotaBeanFactoryPostProcessor;
 import org.apache.james.container.spring.lifecycle.ConfigurationProvider;
+import org.mailhaven.core.config.Names;
 import org.springframework.beans.FatalBeanException;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -36,6 +37,8 @@ import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProce
 public class MailboxStoreChoice implements BeanDefinitionRegistryPostProcessor {
     static final String OURS = "mailhaven";
     static final String JPA = "jpa";
+    /** What {@code <provider>} accepts (ignoring case); the start-up check refuses anything else with its line. */
+    public static final List<String> PROVIDERS = List.of(OURS, JPA);
     static final String OUR_MANAGER = "mailhaven-mailboxmanager";
     /** What must wait for a migration from the JPA store: everything that reads or delivers mail. */
     private static final List<String> MAILBOX_USERS = List.of("imapserver", "pop3server", "smtpserver",
@@ -80,8 +83,9 @@ public class MailboxStoreChoice implements BeanDefinitionRegistryPostProcessor {
             return;
         }
         if (!provider.equalsIgnoreCase(OURS)) {
-            throw new FatalBeanException("conf/mailbox.xml: <provider>" + provider
-                + "</provider> is not known; use " + OURS + " (the default) or " + JPA);
+            throw new FatalBeanException("conf/mailbox.xml: <provider>" + provider + "</provider> is not known"
+                + Names.nearest(provider, PROVIDERS).map(name -> " (did you mean " + name + "?)").orElse("")
+                + "; use " + OURS + " (the default) or " + JPA);
         }
         new QuotaBeanFactoryPostProcessor().postProcessBeanFactory(beanFactory);
         BeanDefinitionRegistry registry = (BeanDefinitionRegistry) beanFactory;

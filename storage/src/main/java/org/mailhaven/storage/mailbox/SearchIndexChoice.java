@@ -1,6 +1,7 @@
 package org.mailhaven.storage.mailbox;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.commons.configuration2.HierarchicalConfiguration;
@@ -33,6 +34,8 @@ public class SearchIndexChoice implements BeanDefinitionRegistryPostProcessor {
         "scan", "scanIndex",
         "luceneIndex", "luceneIndex",
         "lazyIndex", "lazyIndex");
+    /** What {@code <provider>} accepts (ignoring case); the start-up check refuses anything else with its line. */
+    public static final List<String> PROVIDER_NAMES = List.of("scan", "luceneIndex", "lazyIndex");
     /** No choice offers re-indexing (James' too: that needs Elasticsearch). */
     private static final String REINDEXER = "fake-reindexer";
     private static final String[] LUCENE_BEANS = {"luceneIndex", "lazyIndex", "fsDirectory"};
@@ -47,7 +50,8 @@ public class SearchIndexChoice implements BeanDefinitionRegistryPostProcessor {
 
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
-        String provider = provider(beanFactory.getBean(ConfigurationProvider.class));
+        String configured = provider(beanFactory.getBean(ConfigurationProvider.class));
+        String provider = PROVIDER_NAMES.stream().filter(configured::equalsIgnoreCase).findFirst().orElse(configured);
         String index = PROVIDERS.get(provider);
         if (index == null) {
             throw new FatalBeanException("conf/indexer.xml: <provider>" + provider
