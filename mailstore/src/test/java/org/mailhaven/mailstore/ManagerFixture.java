@@ -4,7 +4,6 @@ import java.util.Set;
 
 import org.apache.james.events.EventBus;
 import org.apache.james.events.EventBusTestFixture;
-import org.apache.james.events.InVMEventBus;
 import org.apache.james.events.MemoryEventDeadLetters;
 import org.apache.james.events.delivery.InVmEventDelivery;
 import org.apache.james.mailbox.acl.UnionMailboxACLResolver;
@@ -41,19 +40,25 @@ import org.apache.james.metrics.tests.RecordingMetricFactory;
  */
 final class ManagerFixture implements AutoCloseable, IntegrationResources<StoredMailboxManager> {
     final StoreFixture store = new StoreFixture();
-    final EventBus eventBus = new InVMEventBus(new InVmEventDelivery(new RecordingMetricFactory()),
-        EventBusTestFixture.RETRY_BACKOFF_CONFIGURATION, new MemoryEventDeadLetters());
+    final EventBus eventBus;
     final SessionProviderImpl sessionProvider;
     final StoreRightManager rightManager;
     final InMemoryPerUserMaxQuotaManager maxQuotaManager = new InMemoryPerUserMaxQuotaManager();
     final StoredCurrentQuotaManager currentQuotaManager;
-    final StoreQuotaManager quotaManager;
+    final QuotaManager quotaManager;
     final DefaultUserQuotaRootResolver quotaRootResolver;
     final StoredMailboxManager manager;
     final StoreSubscriptionManager subscriptions;
     final StoreMessageIdManager messageIds;
 
     ManagerFixture(Set<PreDeletionHook> hooks) {
+        this(hooks, null, new ConcurrentEventBus(new InVmEventDelivery(new RecordingMetricFactory()),
+            EventBusTestFixture.RETRY_BACKOFF_CONFIGURATION, new MemoryEventDeadLetters()));
+    }
+
+    /** With the quota manager and event bus a contract brings ({@code quota} null: the server's). */
+    ManagerFixture(Set<PreDeletionHook> hooks, QuotaManager quota, EventBus eventBus) {
+        this.eventBus = eventBus;
         FakeAuthenticator authenticator = new FakeAuthenticator();
         authenticator.addUser(ManagerTestProvisionner.USER, ManagerTestProvisionner.USER_PASS);
         authenticator.addUser(ManagerTestProvisionner.OTHER_USER, ManagerTestProvisionner.OTHER_USER_PASS);
@@ -62,16 +67,16 @@ final class ManagerFixture implements AutoCloseable, IntegrationResources<Stored
         rightManager = new StoreRightManager(factory, new UnionMailboxACLResolver(), eventBus);
         StoreMailboxAnnotationManager annotations = new StoreMailboxAnnotationManager(factory, rightManager, 3, 30);
         currentQuotaManager = new StoredCurrentQuotaManager(store.store);
-        quotaManager = new StoreQuotaManager(currentQuotaManager, maxQuotaManager);
+        quotaManager = quota != null ? quota : new StoreQuotaManager(currentQuotaManager, maxQuotaManager);
         quotaRootResolver = new DefaultUserQuotaRootResolver(sessionProvider, factory);
-        QuotaComponents quota = new QuotaComponents(maxQuotaManager, quotaManager, quotaRootResolver);
+        QuotaComponents components = new QuotaComponents(maxQuotaManager, quotaManager, quotaRootResolver);
         SimpleMessageSearchIndex search = new SimpleMessageSearchIndex(factory, factory, new DefaultTextExtractor(),
             (attachment, session) -> {
                 throw new UnsupportedOperationException("attachments are not stored apart");
             });
         PreDeletionHooks preDeletionHooks = new PreDeletionHooks(hooks, new RecordingMetricFactory());
         manager = new StoredMailboxManager(factory, sessionProvider, new JVMMailboxPathLocker(), new MessageParser(),
-            store.messageIds, eventBus, annotations, rightManager, quota, search, preDeletionHooks,
+            store.messageIds, eventBus, annotations, rightManager, components, search, preDeletionHooks,
             new NaiveThreadIdGuessingAlgorithm(), store.clock);
         messageIds = new StoreMessageIdManager(rightManager, factory, eventBus, quotaManager, quotaRootResolver,
             preDeletionHooks);
