@@ -18,10 +18,14 @@ STORE, EXPUNGE, APPEND... at imaptest's probabilities, and logs out; over IMAPS)
 
 each for --secs seconds (default 30) on a fresh system. Both systems allow 100 connections per
 client address and user for the run (Mailhaven's imap.connections.per.client is 20 by default,
-Dovecot's mail_max_userip_connections 10), so that the 50 clients get in. For each: commands per second (the
-sum of imaptest's per-command totals over the run), imaptest's errors and stalls, the slowest
-of the per-command average latencies it prints every 10 s, and for Mailhaven the ERROR lines
-james.log gained.
+Dovecot's mail_max_userip_connections 10), so that the 50 clients get in. For each: commands per
+second (the sum of imaptest's per-command totals over the run), imaptest's errors and stalls, the
+slowest of the per-command average latencies it prints every 10 s, and for Mailhaven the ERROR
+lines james.log gained.
+
+Then, without imaptest, two users working at once, each on its own INBOX over one connection
+(APPEND, STORE +FLAGS Deleted, EXPUNGE in a loop for 15 s): the cycles done and the slowest single
+command, which shows whether one user waits for the other.
 
 Needs root (apt-get, the private Dovecot), openssl, the archive (mvn -B package -DskipTests).
 
@@ -30,6 +34,11 @@ Usage: sudo bench/imaptest_stress.py --imaptest PATH [--secs N] [--only mailhave
 """
 import argparse
 import datetime
+import imaplib
+import socket
+import ssl
+import threading
+import time
 import os
 import random
 import re
@@ -154,10 +163,51 @@ def mailhaven_rows(archive, binary, secs, box, keep):
         result = run_imaptest(binary, server.ports["imaps"], scenario, secs, box)
         result["ERROR in james.log"] = errors_in(log) - before
         rows[name] = result
+        if name == SCENARIOS[-1][0]:
+            rows["two users"] = two_users(server.ports["imaps"])
         server.stop()
         if not keep:
             server.remove()
     return rows
+
+
+def two_users(port, secs=15):
+    """Two users, one IMAPS connection each, each appending to and expunging its own INBOX."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    cycles = [0, 0]
+    slowest = [0.0]
+    deadline = time.monotonic() + secs
+
+    def timed(call, *args):
+        began = time.monotonic()
+        typ, data = call(*args)
+        slowest[0] = max(slowest[0], time.monotonic() - began)
+        if typ != "OK":
+            raise RuntimeError(f"{call.__name__} answered {typ} {data}")
+
+    def work(index):
+        imap = imaplib.IMAP4_SSL("127.0.0.1", port, ssl_context=context)
+        # Without this, imaplib's literal and its CRLF go out as two writes, Nagle holds the
+        # second until the server's delayed ACK (40 ms), and each APPEND measures that timer.
+        imap.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        imap.login(f"{USERS[index]}@{DOMAIN}", PASSWORD)
+        imap.select("INBOX")
+        message = f"From: a@remote.test\r\nSubject: cycle\r\n\r\n{'x' * 2000}\r\n".encode()
+        while time.monotonic() < deadline:
+            timed(imap.append, "INBOX", None, None, message)
+            timed(imap.store, "1:*", "+FLAGS", "(\\Deleted)")
+            timed(imap.expunge)
+            cycles[index] += 1
+        imap.logout()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"cycles": sum(cycles), "slowest command (s)": slowest[0]}
 
 
 def errors_in(log):
@@ -175,6 +225,8 @@ def dovecot_rows(binary, secs, box, keep):
         dovecot.start()
         wait_for_greeting(dovecot.imap_port)
         rows[name] = run_imaptest(binary, dovecot.imaps_port, scenario, secs, box)
+        if name == SCENARIOS[-1][0]:
+            rows["two users"] = two_users(dovecot.imaps_port)
         dovecot.stop()
         if not keep:
             dovecot.remove()
@@ -222,9 +274,14 @@ def main():
             peer = results[systems[1]][name]["commands/s"]
             ratio = f" {results[systems[0]][name]['commands/s'] / peer:.2f}x |" if peer else " - |"
         report.append(f"| {name} | " + " | ".join(cells) + " |" + ratio)
+    report.append("")
+    report.append("Two users, one connection each, own INBOX, 15 s (APPEND, STORE, EXPUNGE):")
+    for system in systems:
+        row = results[system]["two users"]
+        report.append(f"  {system}: {row['cycles']} cycles, slowest command {row['slowest command (s)']:.3f} s")
     for system in systems:
         for name, row in results[system].items():
-            for sample in row["sample"]:
+            for sample in row.get("sample", []):
                 report.append(f"{system}, {name}: {sample}")
     text = "\n".join(report)
     print(text)
