@@ -59,6 +59,9 @@ public final class MailboxStoreManagement implements MailboxStoreMBean, BeanFact
         MailboxMigration.Report report = MailboxMigration.survey(
             beans.getBean("jpa-sessionMapperFactory", MailboxSessionMapperFactory.class),
             beans.getBean("sessionProvider", SessionProvider.class));
+        if (report.mailboxes() == 0) {
+            return "The JPA store (var/store/derby) holds no mailbox: there is nothing to copy.";
+        }
         return "The JPA store (var/store/derby) holds " + report + ". With <provider>mailhaven</provider> in"
             + " conf/mailbox.xml, the next start copies them into var/store/mailboxes when that store has no"
             + " mailbox yet, keeping UIDs, flags and subscriptions; the JPA store is left as it is.";
