@@ -92,6 +92,19 @@ class MailboxStoreIT {
         assertEquals(0, server.james("start").exitCode);
         Await.untilTrue(() -> "every acknowledged message in the INBOX", Duration.ofSeconds(120),
             () -> clients.messageIds("imaps", USER, PASSWORD).containsAll(acknowledged));
+        // Messages sent but not yet acknowledged at the kill may still arrive from the spool; a
+        // SELECT during a delivery can announce a message before it can be fetched (JAMES-4088,
+        // docs/known-issues.md), so the checks below wait until the INBOX holds still.
+        int[] previousCount = {-1};
+        Await.untilTrue("the INBOX no longer growing", Duration.ofSeconds(60), () -> {
+            int now = clients.messageIds("imaps", USER, PASSWORD).size();
+            boolean still = now == previousCount[0];
+            previousCount[0] = now;
+            if (!still) {
+                Thread.sleep(1000);
+            }
+            return still;
+        });
 
         try (Store store = clients.open("imaps", USER, PASSWORD)) {
             IMAPFolder inbox = (IMAPFolder) store.getFolder("INBOX");
