@@ -160,28 +160,34 @@ public final class MailStore implements Closeable {
 
     /** Every entry with {@code from <= key < to}, in key order. */
     void scan(byte[] from, byte[] to, BiConsumer<byte[], byte[]> each) throws StoreException {
-        Lock open = use();
-        try (Slice upper = new Slice(to);
-             ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
-             RocksIterator it = db.newIterator(read)) {
-            for (it.seek(from); it.isValid(); it.next()) {
-                each.accept(it.key(), it.value());
-            }
-            it.status();
-        } catch (RocksDBException e) {
-            throw new StoreException("read failed", e);
-        } finally {
-            open.unlock();
-        }
+        visit(from, to, (key, value) -> {
+            each.accept(key, value);
+            return true;
+        });
     }
 
     /** Visits the keys starting with {@code prefix} in order while {@code each} returns true. */
     void scanWhile(byte[] prefix, BiPredicate<byte[], byte[]> each) throws StoreException {
+        visit(prefix, Keys.after(prefix), each);
+    }
+
+    /** Like {@link #scan(byte[], byte[], BiConsumer)}, stopping after {@code limit} entries (0: all). */
+    List<byte[][]> entries(byte[] from, byte[] to, int limit) throws StoreException {
+        List<byte[][]> found = new ArrayList<>();
+        visit(from, to, (key, value) -> {
+            found.add(new byte[][] {key, value});
+            return limit <= 0 || found.size() < limit;
+        });
+        return found;
+    }
+
+    /** The one iteration every read above goes through: {@code from <= key < to}, while {@code each} returns true. */
+    private void visit(byte[] from, byte[] to, BiPredicate<byte[], byte[]> each) throws StoreException {
         Lock open = use();
-        try (Slice upper = new Slice(Keys.after(prefix));
+        try (Slice upper = new Slice(to);
              ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
              RocksIterator it = db.newIterator(read)) {
-            for (it.seek(prefix); it.isValid() && each.test(it.key(), it.value()); it.next()) {
+            for (it.seek(from); it.isValid() && each.test(it.key(), it.value()); it.next()) {
                 // visited
             }
             it.status();
@@ -190,25 +196,6 @@ public final class MailStore implements Closeable {
         } finally {
             open.unlock();
         }
-    }
-
-    /** Like {@link #scan(byte[], byte[], BiConsumer)}, stopping after {@code limit} entries (0: all). */
-    List<byte[][]> entries(byte[] from, byte[] to, int limit) throws StoreException {
-        List<byte[][]> found = new ArrayList<>();
-        Lock open = use();
-        try (Slice upper = new Slice(to);
-             ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
-             RocksIterator it = db.newIterator(read)) {
-            for (it.seek(from); it.isValid() && (limit <= 0 || found.size() < limit); it.next()) {
-                found.add(new byte[][] {it.key(), it.value()});
-            }
-            it.status();
-        } catch (RocksDBException e) {
-            throw new StoreException("read failed", e);
-        } finally {
-            open.unlock();
-        }
-        return found;
     }
 
     boolean hasAny(byte[] prefix) throws StoreException {
