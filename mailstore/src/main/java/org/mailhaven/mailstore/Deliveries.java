@@ -33,7 +33,7 @@ final class Deliveries {
         batch.put(Keys.delivery(id, key), ByteBuffer.allocate(16).putLong(uid).putLong(now).array());
     }
 
-    /** Forgets keys older than {@link #KEPT}; run when the store opens. */
+    /** Forgets keys older than {@link #KEPT}; {@link MailStore} runs it daily, from its start. */
     static void forgetOld(MailStore store, Clock clock) throws StoreException {
         long before = clock.millis() - KEPT.toMillis();
         try (WriteBatch batch = new WriteBatch()) {

@@ -1,7 +1,5 @@
 package org.mailhaven.mailstore;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,20 +16,17 @@ import org.rocksdb.WriteBatch;
  */
 final class ExpungedBodies {
     static final Duration GRACE = Duration.ofMinutes(10);
-    private static final byte[] ALL = {'X'};
 
     private ExpungedBodies() {
     }
 
     static void schedule(WriteBatch batch, long mailbox, String body, long now) throws RocksDBException {
-        byte[] name = body.getBytes(StandardCharsets.UTF_8);
-        batch.put(ByteBuffer.allocate(17 + name.length).put((byte) 'X').putLong(now + GRACE.toMillis())
-            .putLong(mailbox).put(name).array(), new byte[0]);
+        batch.put(Keys.expungedBody(now + GRACE.toMillis(), mailbox, body), new byte[0]);
     }
 
     /** Removes the bodies due by {@code now}; returns how many. */
     static int sweep(MailStore store, long now) throws StoreException {
-        List<byte[]> due = store.entries(ALL, ByteBuffer.allocate(9).put((byte) 'X').putLong(now + 1).array(), 0)
+        List<byte[]> due = store.entries(Keys.ALL_EXPUNGED_BODIES, Keys.expungedBodiesAfter(now), 0)
             .stream().map(entry -> entry[0]).toList();
         if (due.isEmpty()) {
             return 0;
@@ -39,8 +34,7 @@ final class ExpungedBodies {
         List<BodyFiles.Body> bodies = new ArrayList<>();
         try (WriteBatch batch = new WriteBatch()) {
             for (byte[] key : due) {
-                ByteBuffer buffer = ByteBuffer.wrap(key, 9, 8);
-                bodies.add(store.bodies().body(buffer.getLong(), new String(key, 17, key.length - 17, StandardCharsets.UTF_8)));
+                bodies.add(store.bodies().body(Keys.mailboxOfExpungedBody(key), Keys.suffix(key, 17)));
                 batch.delete(key);
             }
             bodies.forEach(store.bodies()::delete);

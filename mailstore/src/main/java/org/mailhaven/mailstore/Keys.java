@@ -121,6 +121,22 @@ final class Keys {
 
     static final byte[] ALL_DELIVERIES = {'D'};
 
+    static byte[] expungedBody(long due, long id, String body) {
+        return concat(ByteBuffer.allocate(17).put((byte) 'X').putLong(due).putLong(id).array(), text(body));
+    }
+
+    /** The first key of a body due after {@code due}: the ones before it are due. */
+    static byte[] expungedBodiesAfter(long due) {
+        return ByteBuffer.allocate(9).put((byte) 'X').putLong(due + 1).array();
+    }
+
+    static final byte[] ALL_EXPUNGED_BODIES = {'X'};
+
+    /** The mailbox of an {@link #expungedBody} key; its body name is {@code suffix(key, 17)}. */
+    static long mailboxOfExpungedBody(byte[] key) {
+        return ByteBuffer.wrap(key, 9, 8).getLong();
+    }
+
     static byte[] annotations(long id) {
         return ByteBuffer.allocate(9).put((byte) 'A').putLong(id).array();
     }

@@ -97,12 +97,12 @@ public final class MailStore implements Closeable {
             RocksDB db = RocksDB.open(options, directory.resolve("meta").toString());
             MailStore store = new MailStore(directory, db, options);
             store.bodies.removeUnfinished();
-            Deliveries.forgetOld(store, Clock.systemUTC());
-            store.sweepExpunged();
-            store.sweeper.scheduleWithFixedDelay(store::sweepExpunged, 1, 1, TimeUnit.MINUTES);
+            // Housekeeping that scans whole key ranges runs beside the server, not in its start.
+            store.sweeper.scheduleWithFixedDelay(store::sweepExpunged, 0, 1, TimeUnit.MINUTES);
+            store.sweeper.scheduleWithFixedDelay(store::forgetOldDeliveries, 0, 1, TimeUnit.DAYS);
             LOGGER.info("Mailbox store opened in {}", directory);
             return store;
-        } catch (RocksDBException | StoreException e) {
+        } catch (RocksDBException e) {
             options.close();
             throw new IOException("The mailbox store in " + directory + " cannot be opened: " + e.getMessage(), e);
         }
@@ -117,6 +117,14 @@ public final class MailStore implements Closeable {
             }
         } catch (StoreException e) {
             LOGGER.warn("Mailbox store: bodies of expunged messages not removed yet: {}", e.getMessage());
+        }
+    }
+
+    private void forgetOldDeliveries() {
+        try {
+            Deliveries.forgetOld(this, Clock.systemUTC());
+        } catch (StoreException e) {
+            LOGGER.warn("Mailbox store: old delivery keys not forgotten yet: {}", e.getMessage());
         }
     }
 
