@@ -2,9 +2,9 @@ package org.mailhaven.mailstore;
 
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 import org.apache.james.core.Username;
 import org.apache.james.mailbox.MailboxSession;
@@ -86,15 +86,10 @@ public final class MailboxMigration {
         List<Mailbox> mailboxes = mailboxes(source, sessions);
         long count = 0;
         long[] bytes = {0};
-        Set<Username> users = new LinkedHashSet<>();
         for (Mailbox mailbox : mailboxes) {
-            users.add(mailbox.getUser());
             count += uids(messages, mailbox, bytes).size();
         }
-        int subscriptions = 0;
-        for (Username user : users) {
-            subscriptions += source.getSubscriptionMapper(sessions.createSystemSession(user)).findSubscriptionsForUser(user).size();
-        }
+        int subscriptions = subscriptions(source, sessions, mailboxes).values().stream().mapToInt(List::size).sum();
         return new Report(mailboxes.size(), count, bytes[0], subscriptions);
     }
 
@@ -105,9 +100,7 @@ public final class MailboxMigration {
         StoredMessageMapper toMessages = (StoredMessageMapper) target.getMessageMapper(session);
         long count = 0;
         long[] bytes = {0};
-        Set<Username> users = new LinkedHashSet<>();
         for (Mailbox mailbox : mailboxes) {
-            users.add(mailbox.getUser());
             List<MessageUid> uids = uids(fromMessages, mailbox, bytes);
             count += uids.size();
             Mailbox copy = copyOf(mailbox, toMailboxes);
@@ -137,9 +130,9 @@ public final class MailboxMigration {
             LOGGER.info("Mailbox store: copied {} ({} messages)", mailbox.generateAssociatedPath().asString(), uids.size());
         }
         int subscriptions = 0;
-        for (Username user : users) {
-            MailboxSession owner = sessions.createSystemSession(user);
-            for (Subscription subscription : source.getSubscriptionMapper(owner).findSubscriptionsForUser(user)) {
+        for (Map.Entry<Username, List<Subscription>> owned : subscriptions(source, sessions, mailboxes).entrySet()) {
+            MailboxSession owner = sessions.createSystemSession(owned.getKey());
+            for (Subscription subscription : owned.getValue()) {
                 target.getSubscriptionMapper(owner).save(subscription);
                 subscriptions++;
             }
@@ -149,6 +142,20 @@ public final class MailboxMigration {
 
     private static List<Mailbox> mailboxes(MailboxSessionMapperFactory source, SessionProvider sessions) {
         return source.getMailboxMapper(sessions.createSystemSession(MIGRATION)).list().collectList().block();
+    }
+
+    /** The subscriptions of every user who owns one of {@code mailboxes}, by user. */
+    private static Map<Username, List<Subscription>> subscriptions(MailboxSessionMapperFactory source,
+            SessionProvider sessions, List<Mailbox> mailboxes) throws MailboxException {
+        Map<Username, List<Subscription>> byOwner = new LinkedHashMap<>();
+        for (Mailbox mailbox : mailboxes) {
+            Username owner = mailbox.getUser();
+            if (!byOwner.containsKey(owner)) {
+                byOwner.put(owner, source.getSubscriptionMapper(sessions.createSystemSession(owner))
+                    .findSubscriptionsForUser(owner));
+            }
+        }
+        return byOwner;
     }
 
     /** The UIDs of a mailbox, adding their sizes to {@code bytes[0]}. */
