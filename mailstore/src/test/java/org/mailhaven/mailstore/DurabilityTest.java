@@ -47,8 +47,7 @@ class DurabilityTest {
 
     @Test
     void everythingCommittedSurvivesAndUidsContinue() throws Exception {
-        Mailbox inbox = fixture.factory.createMailboxMapper(null)
-            .create(MailboxPath.inbox(USER), UidValidity.of(7)).block();
+        Mailbox inbox = createInbox();
         MessageMapper messages = fixture.factory.createMessageMapper(null);
         for (int i = 0; i < 3; i++) {
             messages.add(inbox, message(inbox, "message " + i));
@@ -74,8 +73,7 @@ class DurabilityTest {
 
     @Test
     void aBackupTakenWhileRunningOpensAsTheStoreWas() throws Exception {
-        Mailbox inbox = fixture.factory.createMailboxMapper(null)
-            .create(MailboxPath.inbox(USER), UidValidity.of(7)).block();
+        Mailbox inbox = createInbox();
         MessageMapper messages = fixture.factory.createMessageMapper(null);
         messages.add(inbox, message(inbox, "kept"));
         messages.add(inbox, message(inbox, "expunged after the backup"));
@@ -97,8 +95,7 @@ class DurabilityTest {
 
     @Test
     void anExpungedBodyStaysReadableForAWhileThenGoes() throws Exception {
-        Mailbox inbox = fixture.factory.createMailboxMapper(null)
-            .create(MailboxPath.inbox(USER), UidValidity.of(7)).block();
+        Mailbox inbox = createInbox();
         MessageMapper messages = fixture.factory.createMessageMapper(null);
         messages.add(inbox, message(inbox, "read while expunged"));
         MailboxMessage reader = messages.findInMailbox(inbox, MessageRange.one(MessageUid.of(1)),
@@ -113,6 +110,10 @@ class DurabilityTest {
         try (var files = Files.list(fixture.directory.resolve("bodies").resolve("1"))) {
             assertThat(files.count()).isZero();
         }
+    }
+
+    private Mailbox createInbox() {
+        return fixture.factory.createMailboxMapper(null).create(MailboxPath.inbox(USER), UidValidity.of(7)).block();
     }
 
     private static String text(MailboxMessage message) {
