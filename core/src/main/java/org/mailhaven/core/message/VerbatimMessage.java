@@ -72,18 +72,26 @@ public class VerbatimMessage extends MimeMessageWrapper {
     public static VerbatimMessage copyOf(MimeMessage message, String id) throws MessagingException {
         MimeMessageInputStreamSource copy = MimeMessageInputStreamSource.create(id);
         try (OutputStream out = copy.getWritableOutputStream()) {
-            if (message instanceof MimeMessageWrapper wrapper) {
-                try (InputStream in = wrapper.getMessageInputStream()) {
-                    in.transferTo(out);
-                }
-            } else {
-                message.writeTo(out);
-            }
+            writeBytes(message, out);
         } catch (IOException e) {
             copy.dispose();
             throw new MessagingException("Cannot copy message " + id + ": " + e.getMessage(), e);
         }
         return new VerbatimMessage(copy);
+    }
+
+    /**
+     * Writes the bytes of {@code message}: exact for the messages {@link #copyOf} names, as
+     * Jakarta Mail writes them for others.
+     */
+    public static void writeBytes(MimeMessage message, OutputStream out) throws IOException, MessagingException {
+        if (message instanceof MimeMessageWrapper wrapper) {
+            try (InputStream in = wrapper.getMessageInputStream()) {
+                in.transferTo(out);
+            }
+        } else {
+            message.writeTo(out);
+        }
     }
 
     /** A header field to add: its name and its value (folded or not). */

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
  * Closes the TCP port of James' embedded ActiveMQ broker (the mail queues). James opens
  * {@code tcp://localhost:0} although it only ever connects in-process ({@code vm://james}); any
  * local user could have connected to that random port, without a password, and read or injected
- * queued mail. The broker keeps running for the in-process connections. Spring creates this right
- * after the broker ({@code META-INF/mailhaven/spring-overrides.xml}), before any listener starts.
+ * queued mail. The broker keeps running for the in-process connections. Called when
+ * {@link ActiveMQQueueMigration}, the broker's only user, starts it.
  */
 public final class LocalOnlyBroker {
     private static final Logger LOGGER = LoggerFactory.getLogger(LocalOnlyBroker.class);
@@ -21,7 +21,7 @@ public final class LocalOnlyBroker {
     private LocalOnlyBroker() {
     }
 
-    public static LocalOnlyBroker closeNetworkPorts() throws Exception {
+    static void closeNetworkPorts() throws Exception {
         BrokerService broker = BrokerRegistry.getInstance().lookup(BROKER);
         if (broker == null) {
             throw new IllegalStateException("James' mail queue broker '" + BROKER + "' is not running");
@@ -31,6 +31,5 @@ public final class LocalOnlyBroker {
             broker.removeConnector(connector);
             LOGGER.info("Mail queue broker: closed its network port {} (only used in-process)", connector.getPublishableConnectString());
         }
-        return new LocalOnlyBroker();
     }
 }

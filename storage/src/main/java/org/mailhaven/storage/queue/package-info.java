@@ -1,4 +1,5 @@
 /**
- * The mail queues (ActiveMQ, in-process only), handing out the bytes that went in.
+ * The mail queues: one file per message under {@code var/store/queues}, handing out the bytes
+ * that went in; and the move of an earlier version's ActiveMQ queues into them.
  */
 package org.mailhaven.storage.queue;
