@@ -38,8 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers mail to other domains: the mail goes into a durable queue (ActiveMQ, under
- * {@code var/store/activemq/}) and is delivered from there to the domain's MX hosts, or to a
+ * Delivers mail to other domains: the mail goes into a durable queue (one file per message,
+ * under {@code var/store/queues/relay/}) and is delivered from there to the domain's MX hosts, or to a
  * smarthost, over SMTP; deferred recipients wait in the queue for the next attempt, refused and
  * expired ones are reported to the sender (RFC 3464). See {@link RelayWorker}, {@link MxResolver}
  * and {@link SmtpDelivery} for the details, and {@code docs/reference/Relay.md} for every

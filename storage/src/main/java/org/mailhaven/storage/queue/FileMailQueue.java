@@ -39,6 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -58,6 +59,8 @@ final class FileMailQueue implements ManageableMailQueue {
     static final String UNREADABLE = ".unreadable";
     /** How long one wait of a consumer lasts before it checks whether it was cancelled. */
     private static final long POLL_MILLIS = 1000;
+    /** More consumers at once than any configuration has; each beyond it would wait for a thread. */
+    private static final int MAX_CONSUMERS = 64;
 
     /** A queued mail as the queue keeps it in memory. */
     private record Entry(long sequence, Path file, QueueFile.Envelope envelope, long due) {
@@ -81,6 +84,8 @@ final class FileMailQueue implements ManageableMailQueue {
     private final TreeSet<Entry> delayed = new TreeSet<>(BY_DUE);
     /** Handed out, not yet done. */
     private final Map<Long, Entry> handedOut = new HashMap<>();
+    /** One thread per consumer; a queue has one or two (the spooler, the relay). */
+    private final Scheduler consumers;
     private volatile boolean closed;
 
     private FileMailQueue(MailQueueName name, Path directory, MailQueueItemDecoratorFactory decorators, Clock clock) {
@@ -88,6 +93,8 @@ final class FileMailQueue implements ManageableMailQueue {
         this.directory = directory;
         this.decorators = decorators;
         this.clock = clock;
+        // Unbounded tasks per thread: a consumer's requests for more mail are tasks on its thread.
+        this.consumers = Schedulers.newBoundedElastic(MAX_CONSUMERS, Integer.MAX_VALUE, "mail-queue-" + name.asString(), 60, true);
     }
 
     /** The queue kept in {@code directory}, with the mail it already holds. */
@@ -177,13 +184,16 @@ final class FileMailQueue implements ManageableMailQueue {
 
     /**
      * Mail as it becomes due, each handed out once until it is done. A consumer waits on a thread
-     * of its own; mail it had taken when it was cancelled goes back into the queue.
+     * of its own, for as long as it consumes: never one of Reactor's shared threads, which would
+     * hold up the tasks Reactor queues behind it there (James' mailbox appends among them, that
+     * then never complete). Mail a consumer had taken when it was cancelled goes back into the
+     * queue.
      */
     @Override
     public Publisher<MailQueueItem> deQueue() {
         return Mono.fromCallable(this::takeItem)
             .repeat(() -> !closed)
-            .subscribeOn(Schedulers.boundedElastic())
+            .subscribeOn(consumers)
             .<MailQueueItem>map(item -> decorators.decorate(item, name))
             .doOnDiscard(MailQueueItem.class, FileMailQueue::putBack);
     }
@@ -452,6 +462,7 @@ final class FileMailQueue implements ManageableMailQueue {
     @Override
     public void close() {
         closed = true;
+        consumers.dispose();
         lock.lock();
         try {
             changed.signalAll();

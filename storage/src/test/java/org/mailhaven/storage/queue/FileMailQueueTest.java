@@ -103,6 +103,19 @@ class FileMailQueueTest {
         }
     }
 
+    /** A consumer waiting on one of Reactor's shared threads held up James' appends queued behind it. */
+    @Test
+    void consumersWaitOnTheQueuesOwnThreads() throws Exception {
+        FileMailQueueFactory factory = factory();
+        MailQueue queue = factory.createQueue(MailQueueName.of("spool"));
+        queue.enQueue(mail("m1"));
+
+        String thread = Flux.from(queue.deQueue()).map(item -> Thread.currentThread().getName()).blockFirst();
+
+        assertThat(thread).startsWith("mail-queue-spool");
+        factory.close();
+    }
+
     @Test
     void queueNamesNeverLeaveTheQueueDirectory() {
         assertThat(FileMailQueueFactory.directoryName(MailQueueName.of("spool"))).isEqualTo("spool");
