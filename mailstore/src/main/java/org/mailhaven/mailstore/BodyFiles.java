@@ -2,22 +2,19 @@ package org.mailhaven.mailstore;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
+import org.mailhaven.core.io.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class BodyFiles {
     private static final Logger LOGGER = LoggerFactory.getLogger(BodyFiles.class);
-    private static final String UNFINISHED = ".new";
+    private static final String UNFINISHED = DurableFiles.UNFINISHED;
 
     private final Path root;
     /** Bodies to delete once the running backups end; null while none runs. */
@@ -62,22 +59,12 @@ final class BodyFiles {
     Body write(long mailbox, InputStream content) throws IOException {
         Path directory = directoryFor(mailbox);
         while (true) {
-            String name = newName();
-            Path unfinished = directory.resolve(name + UNFINISHED);
-            try (FileChannel channel = FileChannel.open(unfinished, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                OutputStream out = Channels.newOutputStream(channel);
-                content.transferTo(out);
-                out.flush();
-                channel.force(true);
+            Path file = directory.resolve(newName());
+            try {
+                DurableFiles.write(file, content::transferTo);
             } catch (FileAlreadyExistsException e) {
                 continue;
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(unfinished);
-                throw e;
             }
-            Path file = directory.resolve(name);
-            Files.move(unfinished, file, StandardCopyOption.ATOMIC_MOVE);
-            sync(directory);
             return new Body(file);
         }
     }
@@ -212,10 +199,7 @@ final class BodyFiles {
         return Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     }
 
-    /** Makes a new or renamed entry of {@code directory} durable (an fsync of the directory). */
     private static void sync(Path directory) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        DurableFiles.syncDirectory(directory);
     }
 }
