@@ -110,12 +110,17 @@ final class FileMailQueue implements ManageableMailQueue {
     private void load() throws IOException {
         long highest = 0;
         int count = 0;
+        int setAside = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path file : files) {
                 String fileName = file.getFileName().toString();
                 if (DurableFiles.isUnfinished(file)) {
                     // Never acknowledged: the client was not told 250 for it.
                     Files.deleteIfExists(file);
+                    continue;
+                }
+                if (fileName.endsWith(UNREADABLE)) {
+                    setAside++;
                     continue;
                 }
                 if (!FILE_NAME.matcher(fileName).matches()) {
@@ -135,6 +140,10 @@ final class FileMailQueue implements ManageableMailQueue {
         sequence.set(highest);
         if (count > 0) {
             LOGGER.info("Mail queue {}: {} messages waiting ({} of them delayed)", name.asString(), count, delayed.size());
+        }
+        if (setAside > 0) {
+            LOGGER.warn("Mail queue {}: {} files in {} could not be read earlier and were set aside ({}); "
+                + "look at them and remove them", name.asString(), setAside, directory, UNREADABLE);
         }
     }
 

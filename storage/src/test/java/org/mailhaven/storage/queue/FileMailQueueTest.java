@@ -101,6 +101,9 @@ class FileMailQueueTest {
             assertThat(files.map(file -> file.getFileName().toString()))
                 .containsExactlyInAnyOrder("0000000000000002.unreadable", "0000000000000003");
         }
+        // A later start leaves it where it is.
+        assertThat(factory().createQueue(MailQueueName.of("spool")).getSize()).isEqualTo(1);
+        assertThat(Files.exists(directory.resolve("0000000000000002.unreadable"))).isTrue();
     }
 
     /** A consumer waiting on one of Reactor's shared threads held up James' appends queued behind it. */
