@@ -106,43 +106,8 @@ class MailboxStoreIT {
             return still;
         });
 
-        try (Store store = clients.open("imaps", USER, PASSWORD)) {
-            IMAPFolder inbox = (IMAPFolder) store.getFolder("INBOX");
-            inbox.open(Folder.READ_ONLY);
-            Map<String, Integer> copies = new HashMap<>();
-            long unseen = 0;
-            long bytes = 0;
-            for (Message message : inbox.getMessages()) {
-                String id = message.getHeader("Message-ID")[0];
-                copies.merge(id, 1, Integer::sum);
-                if (flagged.contains(id)) {
-                    assertTrue(message.isSet(Flags.Flag.FLAGGED), id + " lost its \\Flagged");
-                }
-                unseen += message.isSet(Flags.Flag.SEEN) ? 0 : 1;
-                bytes += message.getSize();
-            }
-            copies.forEach((id, count) -> assertEquals(1, count, id + " is in the INBOX " + count + " times"));
-            assertEquals(unseen, inbox.getUnreadMessageCount(), "UNSEEN agrees with the messages' flags");
-
-            Folder archive = store.getFolder("Archive");
-            archive.open(Folder.READ_ONLY);
-            List<String> archivedIds = new ArrayList<>();
-            for (Message message : archive.getMessages()) {
-                archivedIds.add(message.getHeader("Message-ID")[0]);
-                bytes += message.getSize();
-            }
-            assertTrue(archivedIds.containsAll(archived), "every copy answered OK is in Archive");
-            assertEquals(archivedIds.size(), Set.copyOf(archivedIds).size(), "no copy twice in Archive");
-
-            Quota.Resource[] usage = ((IMAPStore) store).getQuota("INBOX")[0].resources;
-            long messages = inbox.getMessageCount() + archive.getMessageCount();
-            for (Quota.Resource resource : usage) {
-                if (resource.name.equals("MESSAGE")) {
-                    assertEquals(messages, resource.usage, "quota message count");
-                } else if (resource.name.equals("STORAGE")) {
-                    assertEquals(bytes / 1024, resource.usage, 1, "quota storage in KiB");
-                }
-            }
+        for (int attempt = 1; !inboxAndArchiveAgree(clients, flagged, archived); attempt++) {
+            assertTrue(attempt < 3, "a message of the INBOX or Archive could not be fetched in three sessions");
         }
 
         clients.sendUnauthenticated("smtp", "sender@remote.test",
@@ -159,6 +124,63 @@ class MailboxStoreIT {
         System.out.printf("deliveries handed out again after the kill and recognised by the store: %d%n",
             log.lines().filter(line -> line.contains("not stored again")).count());
         assertFalse(log.contains("ERROR"), "no ERROR in the log");
+    }
+
+    /**
+     * Checks the INBOX and Archive after the restart: each message once, flags kept, UNSEEN and
+     * quota usage agreeing. False when a message could not be fetched in this session
+     * (JAMES-4088, docs/known-issues.md: James' IMAP layer, seen right after a restart); the
+     * caller then looks again in a new session, as a mail client does.
+     */
+    private static boolean inboxAndArchiveAgree(MailClients clients, Set<String> flagged, Set<String> archived)
+            throws Exception {
+        try (Store store = clients.open("imaps", USER, PASSWORD)) {
+            IMAPFolder inbox = (IMAPFolder) store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            Map<String, Integer> copies = new HashMap<>();
+            long unseen = 0;
+            long bytes = 0;
+            for (Message message : inbox.getMessages()) {
+                String[] header = message.getHeader("Message-ID");
+                if (header == null) {
+                    return false;
+                }
+                String id = header[0];
+                copies.merge(id, 1, Integer::sum);
+                if (flagged.contains(id)) {
+                    assertTrue(message.isSet(Flags.Flag.FLAGGED), id + " lost its \\Flagged");
+                }
+                unseen += message.isSet(Flags.Flag.SEEN) ? 0 : 1;
+                bytes += message.getSize();
+            }
+            copies.forEach((id, count) -> assertEquals(1, count, id + " is in the INBOX " + count + " times"));
+            assertEquals(unseen, inbox.getUnreadMessageCount(), "UNSEEN agrees with the messages' flags");
+
+            Folder archive = store.getFolder("Archive");
+            archive.open(Folder.READ_ONLY);
+            List<String> archivedIds = new ArrayList<>();
+            for (Message message : archive.getMessages()) {
+                String[] header = message.getHeader("Message-ID");
+                if (header == null) {
+                    return false;
+                }
+                archivedIds.add(header[0]);
+                bytes += message.getSize();
+            }
+            assertTrue(archivedIds.containsAll(archived), "every copy answered OK is in Archive");
+            assertEquals(archivedIds.size(), Set.copyOf(archivedIds).size(), "no copy twice in Archive");
+
+            Quota.Resource[] usage = ((IMAPStore) store).getQuota("INBOX")[0].resources;
+            long messages = inbox.getMessageCount() + archive.getMessageCount();
+            for (Quota.Resource resource : usage) {
+                if (resource.name.equals("MESSAGE")) {
+                    assertEquals(messages, resource.usage, "quota message count");
+                } else if (resource.name.equals("STORAGE")) {
+                    assertEquals(bytes / 1024, resource.usage, 1, "quota storage in KiB");
+                }
+            }
+        }
+        return true;
     }
 
     /** Flags and copies recent INBOX messages until the server goes away; records what was answered OK. */
