@@ -198,7 +198,13 @@ class MailboxStoreIT {
                     continue;
                 }
                 Message message = inbox.getMessage(count);
-                String id = message.getHeader("Message-ID")[0];
+                String[] header = message.getHeader("Message-ID");
+                if (header == null) {
+                    // JAMES-4088: announced before it could be fetched; go on with the next one.
+                    done = count;
+                    continue;
+                }
+                String id = header[0];
                 highestUid.accumulateAndGet(((UIDFolder) inbox).getUID(message), Math::max);
                 message.setFlag(Flags.Flag.FLAGGED, true);
                 flagged.add(id);
