@@ -64,7 +64,7 @@ public final class ActiveMQQueueMigration {
         return queues;
     }
 
-    static int move(EmbeddedActiveMQ broker, FileMailQueueFactory target, MailQueueItemDecoratorFactory decorators,
+    static void move(EmbeddedActiveMQ broker, FileMailQueueFactory target, MailQueueItemDecoratorFactory decorators,
                     MetricFactory metricFactory, GaugeRegistry gaugeRegistry, Clock clock) throws Exception {
         LocalOnlyBroker.closeNetworkPorts();
         BrokerService service = BrokerRegistry.getInstance().lookup(BROKER);
@@ -72,22 +72,20 @@ public final class ActiveMQQueueMigration {
             new ActiveMQMetricCollectorNoop());
         // Read once and emptied: no administration beans for these queues.
         source.setUseJMX(false);
-        int moved = 0;
         try {
             for (ActiveMQDestination destination : service.getPersistenceAdapter().getDestinations()) {
                 if (destination.isQueue()) {
                     MailQueueName name = MailQueueName.of(destination.getPhysicalName());
-                    moved += move(source.createQueue(name), target.createQueue(name), clock);
+                    move(source.createQueue(name), target.createQueue(name), clock);
                 }
             }
         } finally {
             source.destroy();
             broker.stop();
         }
-        return moved;
     }
 
-    private static int move(ManageableMailQueue from, ManageableMailQueue to, Clock clock) throws MessagingException, IOException {
+    private static void move(ManageableMailQueue from, ManageableMailQueue to, Clock clock) throws MessagingException, IOException {
         List<ManageableMailQueue.MailQueueItemView> waiting = new ArrayList<>();
         ManageableMailQueue.MailQueueIterator iterator = from.browse();
         try {
@@ -107,6 +105,5 @@ public final class ActiveMQQueueMigration {
         if (!waiting.isEmpty()) {
             LOGGER.info("Mail queue {}: {} messages moved from the earlier ActiveMQ queue", to.getName().asString(), waiting.size());
         }
-        return waiting.size();
     }
 }

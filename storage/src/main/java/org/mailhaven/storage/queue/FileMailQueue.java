@@ -165,15 +165,15 @@ final class FileMailQueue implements ManageableMailQueue {
         long due = delay.isNegative() || delay.isZero() ? 0 : clock.millis() + delay.toMillis();
         long number = sequence.incrementAndGet();
         Path file = directory.resolve(String.format("%016x", number));
+        QueueFile.Envelope envelope;
         try {
-            QueueFile.write(file, mail, due);
+            envelope = QueueFile.write(file, mail, due);
         } catch (IOException | MessagingException e) {
             throw new MailQueueException("Cannot queue message " + mail.getName() + " in " + name.asString() + ": " + e.getMessage(), e);
         }
         lock.lock();
         try {
-            add(new Entry(number, file, new QueueFile.Envelope(mail.getName(), mail.getMaybeSender(),
-                List.copyOf(mail.getRecipients()), due), due));
+            add(new Entry(number, file, envelope, due));
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -229,7 +229,7 @@ final class FileMailQueue implements ManageableMailQueue {
                 return null;
             }
             try {
-                return new Item(entry, QueueFile.mail(entry.file(), QueueFile.read(entry.file())));
+                return new Item(entry, QueueFile.mail(entry.file()));
             } catch (IOException | RuntimeException e) {
                 forget(entry);
                 setAside(entry.file(), e);
@@ -455,7 +455,7 @@ final class FileMailQueue implements ManageableMailQueue {
     /** The view of one waiting mail, or null if it left the queue meanwhile. */
     private MailQueueItemView view(Entry entry) {
         try {
-            Mail mail = QueueFile.mail(entry.file(), QueueFile.read(entry.file()));
+            Mail mail = QueueFile.mail(entry.file());
             Optional<ZonedDateTime> due = entry.due() > 0
                 ? Optional.of(ZonedDateTime.ofInstant(Instant.ofEpochMilli(entry.due()), ZoneOffset.UTC))
                 : Optional.empty();

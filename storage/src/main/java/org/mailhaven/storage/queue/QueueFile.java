@@ -59,7 +59,8 @@ final class QueueFile {
     private QueueFile() {
     }
 
-    static void write(Path file, Mail mail, long due) throws IOException, MessagingException {
+    /** Writes {@code mail} into {@code file}; returns its envelope as {@link #read} would give it. */
+    static Envelope write(Path file, Mail mail, long due) throws IOException, MessagingException {
         byte[] envelope = JSON.writeValueAsBytes(envelope(mail, due));
         try {
             DurableFiles.write(file, out -> {
@@ -70,6 +71,7 @@ final class QueueFile {
         } catch (MessagingWrapper e) {
             throw e.cause;
         }
+        return new Envelope(mail.getName(), mail.getMaybeSender(), List.copyOf(mail.getRecipients()), due);
     }
 
     /** Reads the envelope of {@code file}; the message is read later, from {@link Contents#messageOffset()}. */
@@ -94,8 +96,9 @@ final class QueueFile {
         }
     }
 
-    /** The mail of {@code contents}, its message read from {@code file} when needed. */
-    static MailImpl mail(Path file, Contents contents) throws IOException {
+    /** The mail queued in {@code file}: its envelope read now, its message when needed. */
+    static MailImpl mail(Path file) throws IOException {
+        Contents contents = read(file);
         JsonNode json = contents.json();
         Envelope envelope = contents.envelope();
         MailImpl.Builder mail = MailImpl.builder()
