@@ -5,11 +5,12 @@ import org.apache.james.core.Username;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.api.model.User;
+import org.mailhaven.folders.DefaultFolders;
 import org.springframework.context.ApplicationContext;
 
 /**
  * The ready-made account of {@code bin/james demo}: a local domain and one user whose fresh
- * password is printed on the console, so a newcomer can point a mail client at the server at once.
+ * password is printed on the console, with its default folders, so a newcomer can point a mail client at the server at once.
  */
 final class DemoAccount {
     static final String DOMAIN = "example.test";
@@ -35,6 +36,7 @@ final class DemoAccount {
         } else {
             users.addUser(username, password);
         }
+        context.getBean("defaultFolders", DefaultFolders.class).ensure(username);
         return password;
     }
 }

@@ -26,10 +26,14 @@ import org.apache.james.imap.processor.main.DefaultImapProcessorFactory;
 import org.apache.james.imapserver.netty.ImapChannelUpstreamHandler;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.SubscriptionManager;
+import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.quota.QuotaManager;
 import org.apache.james.mailbox.quota.QuotaRootResolver;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.util.MDCBuilder;
+import org.mailhaven.folders.DefaultFolders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import reactor.core.publisher.Mono;
@@ -38,11 +42,13 @@ import reactor.core.publisher.Mono;
  * James' IMAP command processor with LOGIN and AUTHENTICATE going through the
  * {@link LoginGuard}: refused with {@code NO [UNAVAILABLE]} while the client or account is
  * blocked, and after a failure the session's next command waits out the pause (without a
- * thread: IMAP commands of one session run one after the other).
+ * thread: IMAP commands of one session run one after the other). A successful login makes sure
+ * the user has the {@link DefaultFolders}.
  *
  * <p>Replaces James' {@code imapProcessor} bean in {@code META-INF/mailhaven/spring-overrides.xml}.
  */
 public final class ImapLogins implements ImapProcessor {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ImapLogins.class);
     private static final String PROTOCOL = "imap";
     /** Set while an AUTHENTICATE waits for the client's credentials on a continuation line. */
     private static final String PENDING = "mailhaven.login.pending";
@@ -51,20 +57,22 @@ public final class ImapLogins implements ImapProcessor {
 
     private final ImapProcessor james;
     private final LoginGuard guard;
+    private final DefaultFolders folders;
     private final StatusResponseFactory responses = new UnpooledStatusResponseFactory();
 
-    ImapLogins(ImapProcessor james, LoginGuard guard) {
+    ImapLogins(ImapProcessor james, LoginGuard guard, DefaultFolders folders) {
         this.james = james;
         this.guard = guard;
+        this.folders = folders;
     }
 
     /** James' processor (as its own Spring wiring builds it), guarded. */
     public static ImapProcessor processor(MailboxManager mailboxManager, EventBus eventBus,
                                           SubscriptionManager subscriptionManager, MailboxTyper mailboxTyper,
                                           QuotaManager quotaManager, QuotaRootResolver quotaRootResolver,
-                                          MetricFactory metricFactory, LoginGuard guard) {
+                                          MetricFactory metricFactory, LoginGuard guard, DefaultFolders folders) {
         return new ImapLogins(DefaultImapProcessorFactory.createXListSupportingProcessor(mailboxManager, eventBus,
-            subscriptionManager, mailboxTyper, quotaManager, quotaRootResolver, metricFactory), guard);
+            subscriptionManager, mailboxTyper, quotaManager, quotaRootResolver, metricFactory), guard, folders);
     }
 
     @Override
@@ -107,7 +115,7 @@ public final class ImapLogins implements ImapProcessor {
         return james.processReactive(request, responder, session)
             .then(Mono.defer(() -> {
                 if (session.getState() == ImapSessionState.AUTHENTICATED) {
-                    guard.succeeded(client, session.getMailboxSession().getUser().asString());
+                    loggedIn(session, client);
                     return Mono.empty();
                 }
                 if (request instanceof AuthenticateRequest && !(request instanceof IRAuthenticateRequest)) {
@@ -119,6 +127,16 @@ public final class ImapLogins implements ImapProcessor {
             }));
     }
 
+    private void loggedIn(ImapSession session, InetAddress client) {
+        guard.succeeded(client, session.getMailboxSession().getUser().asString());
+        try {
+            folders.ensure(session.getMailboxSession());
+        } catch (MailboxException e) {
+            // The login stands; the folders are tried again at the next one.
+            LOGGER.warn("Could not create the default folders of {}: {}", session.getMailboxSession().getUser().asString(), e.getMessage());
+        }
+    }
+
     /** The outcome of an AUTHENTICATE whose credentials came on a continuation line; the pause to wait. */
     private Duration settlePending(ImapSession session, InetAddress client) {
         if (session.getAttribute(PENDING) == null) {
@@ -126,7 +144,7 @@ public final class ImapLogins implements ImapProcessor {
         }
         session.setAttribute(PENDING, null);
         if (session.getState() == ImapSessionState.AUTHENTICATED) {
-            guard.succeeded(client, session.getMailboxSession().getUser().asString());
+            loggedIn(session, client);
             return Duration.ZERO;
         }
         return guard.failed(PROTOCOL, client, "");
