@@ -243,8 +243,9 @@ class MailboxStoreIT {
             }
             validity = inbox.getUIDValidity();
         }
+        // INBOX with the 5 messages and the five other default folders (docs/imap.md).
         String survey = server.cliOk("MailboxMigrationSurvey");
-        assertTrue(survey.contains("1 mailboxes, 5 messages"), survey);
+        assertTrue(survey.contains("6 mailboxes, 5 messages"), survey);
         assertEquals(0, server.james("stop").exitCode);
 
         server.conf("mailbox.xml").set("/mailbox/provider", "mailhaven").save();
@@ -261,7 +262,7 @@ class MailboxStoreIT {
             assertEquals(before, after);
             assertTrue(inbox.getMessage(2).isSet(Flags.Flag.SEEN));
         }
-        assertTrue(server.log().contains("copied 1 mailboxes, 5 messages"), "the copy is logged");
+        assertTrue(server.log().contains("copied 6 mailboxes, 5 messages"), "the copy is logged");
 
         Path backup = Files.createTempDirectory("mailbox-backup").resolve("copy");
         String output = server.cliOk("BackupMailboxes", backup.toString());
