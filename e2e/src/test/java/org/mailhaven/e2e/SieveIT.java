@@ -162,7 +162,7 @@ class SieveIT {
         Distribution.Result upload = sieve.run("carol@example.com", PASSWORD, "--upload", "--localsieve", file.toString(),
             "--remotesieve", "invalid");
         assertTrue(upload.exitCode != 0, upload::toString);
-        assertTrue(upload.stdout.contains("line 3, column 3: Unknown command 'filein'"), upload::toString);
+        assertTrue(upload.stdout.contains("line 3: Unknown command 'filein' (column 3)"), upload::toString);
         Distribution.Result list = sieve.run("carol@example.com", PASSWORD, "--list");
         assertTrue(!list.stdout.contains("invalid"), () -> "a refused script is not stored: " + list);
 

@@ -3,6 +3,8 @@ package org.mailhaven.managesieve;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.james.managesieve.api.Session;
 import org.apache.james.managesieve.api.SessionTerminatedException;
@@ -32,6 +34,8 @@ final class ManageSieveCommands implements CoreCommands {
     private static final Logger LOGGER = LoggerFactory.getLogger(ManageSieveCommands.class);
     private static final String PROTOCOL = "managesieve";
     private static final String STORE_FAILED = "NO \"The script store failed; the server log has the details\"";
+    private static final Pattern JAMES_SYNTAX_ERROR =
+        Pattern.compile("\\ANO \"Syntax Error: line (\\d+), column (\\d+): (.*)\"(\\s*)\\z", Pattern.DOTALL);
 
     /** The connection whose command runs on this thread; set by the ManageSieve handler around each command. */
     static final ThreadLocal<Caller> CALLER = new ThreadLocal<>();
@@ -56,7 +60,7 @@ final class ManageSieveCommands implements CoreCommands {
 
     @Override
     public String putScript(Session session, String name, String content) {
-        return invalidName(name).orElseGet(() -> clean(session, james.putScript(session, name, content)));
+        return invalidName(name).orElseGet(() -> errorLine(clean(session, james.putScript(session, name, content))));
     }
 
     @Override
@@ -89,7 +93,7 @@ final class ManageSieveCommands implements CoreCommands {
 
     @Override
     public String checkScript(Session session, String content) {
-        return clean(session, james.checkScript(session, content));
+        return errorLine(clean(session, james.checkScript(session, content)));
     }
 
     @Override
@@ -157,6 +161,20 @@ final class ManageSieveCommands implements CoreCommands {
 
     private static Optional<String> invalidName(String name) {
         return ScriptNames.problem(name).map(problem -> "NO \"Invalid script name: " + problem.replace("\\", "\\\\") + "\"");
+    }
+
+    /**
+     * A refused script's error in the form clients look for: {@code NO "line 3: Unknown command
+     * 'filein' (column 3)"}, as Dovecot's Pigeonhole writes it. Roundcube and other clients built
+     * against Dovecot find the line through {@code line N:} and showed only "Server error
+     * occurred" for James' {@code NO "Syntax Error: line 3, column 3: ..."}.
+     */
+    static String errorLine(String reply) {
+        Matcher matcher = JAMES_SYNTAX_ERROR.matcher(reply);
+        if (!matcher.find()) {
+            return reply;
+        }
+        return "NO \"line " + matcher.group(1) + ": " + matcher.group(3) + " (column " + matcher.group(2) + ")\"" + matcher.group(4);
     }
 
     /** James' reply, or a plain one where James' would show an exception or a path. */
