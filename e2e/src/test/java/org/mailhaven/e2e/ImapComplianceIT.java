@@ -100,4 +100,91 @@ class ImapComplianceIT {
             assertTrue(imap.command("l", "LIST \"\" Archive RETURN (SPECIAL-USE)").contains("\\Archive"));
         }
     }
+
+    private static final String MESSAGE = "From: <a@remote.test>\r\nSubject: pipelined\r\n\r\nHello\r\n";
+
+    /**
+     * Commands a client sends in one packet behind LOGIN, AUTHENTICATE or SELECT run in the state
+     * those leave (RFC 3501 5.5); James refused them as not valid in the state.
+     */
+    @Test
+    void commandsPipelinedBehindLoginAuthenticateAndSelectRunInOrder() throws Exception {
+        String user = newUser("pipeliner");
+        try (RawImap imap = new RawImap(server.port("imaps"))) {
+            imap.send("a LOGIN " + user + " " + PASSWORD + "\r\ns SELECT INBOX\r\nx EXAMINE Drafts\r\nn NOOP\r\n");
+            String reply = imap.until("n");
+            for (String expected : List.of("a OK", "s OK [READ-WRITE]", "x OK [READ-ONLY]", "n OK")) {
+                assertTrue(reply.contains(expected), expected + " in " + reply);
+            }
+        }
+        try (RawImap imap = new RawImap(server.port("imaps"))) {
+            imap.send("a AUTHENTICATE PLAIN\r\n");
+            assertTrue(imap.readLine().startsWith("+"));
+            String plain = java.util.Base64.getEncoder().encodeToString(("\0" + user + "\0" + PASSWORD).getBytes());
+            imap.send(plain + "\r\ns SELECT Sent\r\ni IDLE\r\n");
+            String reply = imap.until("s");
+            assertTrue(reply.contains("a OK") && reply.contains("s OK [READ-WRITE]"), reply);
+            assertTrue(imap.readLine().startsWith("+"));
+            imap.send("DONE\r\nn NOOP\r\n");
+            String done = imap.until("n");
+            assertTrue(done.contains("i OK") && done.contains("n OK"), done);
+        }
+    }
+
+    /** A SELECT that fails leaves no mailbox selected (RFC 3501 6.3.1): a STORE cannot reach the old one. */
+    @Test
+    void aFailedSelectLeavesNoMailboxSelected() throws Exception {
+        String user = newUser("reselecter");
+        try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
+            assertTrue(imap.append("p", "INBOX", MESSAGE).contains("p OK"));
+            assertTrue(imap.command("s", "SELECT INBOX").contains("s OK"));
+            assertTrue(imap.command("f", "SELECT Nonexistent").contains("f NO"));
+            assertTrue(imap.command("t", "STORE 1 +FLAGS (\\Deleted)").contains("t NO"));
+            imap.command("e", "EXAMINE INBOX");
+            String flags = imap.command("g", "FETCH 1 FLAGS");
+            assertTrue(flags.contains("* 1 FETCH (FLAGS ())"), flags);
+        }
+    }
+
+    /** A name that is not modified UTF-7 gets BAD, and the connection stays (James dropped it). */
+    @Test
+    void anInvalidModifiedUtf7NameIsAnsweredBad() throws Exception {
+        String user = newUser("utf7");
+        try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
+            assertTrue(imap.command("s", "SELECT &AB").contains("s BAD"));
+            assertTrue(imap.command("c", "CREATE &AB-").contains("c BAD"));
+            assertTrue(imap.command("l", "LIST \"\" &AB").contains("l BAD"));
+            assertTrue(imap.command("t", "STATUS &AB (MESSAGES)").contains("t BAD"));
+            assertTrue(imap.command("u", "CREATE &AOQ-").contains("u OK"), "a valid name: ä");
+            assertTrue(imap.command("n", "NOOP").contains("n OK"));
+        }
+        assertFalse(server.log().contains("MalformedInputException"), "no Error in james.log");
+    }
+
+    /**
+     * MOVE announces COPYUID before its EXPUNGEs (RFC 6851), and COPYUID's source set is the
+     * moved messages' UIDs (RFC 4315), not the client's sequence numbers or range.
+     */
+    @Test
+    void moveAnnouncesTheMovedUidsBeforeTheExpunges() throws Exception {
+        String user = newUser("mover");
+        try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
+            for (int i = 1; i <= 5; i++) {
+                assertTrue(imap.append("p" + i, "INBOX", MESSAGE).contains("OK"));
+            }
+            imap.command("s", "SELECT INBOX");
+            assertTrue(imap.command("x", "UID STORE 1 +FLAGS.SILENT (\\Deleted)").contains("x OK"));
+            assertTrue(imap.command("y", "EXPUNGE").contains("y OK"));
+            // Sequence numbers 2:3 are UIDs 3:4.
+            String moved = imap.command("m", "MOVE 2:3 Trash");
+            Matcher order = Pattern.compile("\\* OK \\[COPYUID \\d+ 3:4 1:2][^\r]*\r\n\\* 2 EXPUNGE\r\n\\* 2 EXPUNGE\r\nm OK")
+                .matcher(moved);
+            assertTrue(order.find(), moved);
+            String uidMoved = imap.command("u", "UID MOVE 1:100 Archive");
+            assertTrue(uidMoved.contains("[COPYUID ") && uidMoved.contains(" 2,5 1:2]"), uidMoved);
+            imap.command("t", "SELECT Trash");
+            String copied = imap.command("c", "COPY 2 Junk");
+            assertTrue(copied.contains("c OK [COPYUID ") && copied.contains(" 2 1]"), copied);
+        }
+    }
 }

@@ -60,6 +60,13 @@ final class RawImap implements AutoCloseable {
         return until(tag);
     }
 
+    /** Appends a message to the folder (a non-synchronising literal); returns the reply. */
+    String append(String tag, String folder, String message) throws IOException {
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        send(tag + " APPEND " + folder + " {" + bytes.length + "+}\r\n" + message + "\r\n");
+        return until(tag);
+    }
+
     /** The lines (with CRLF, literals included) up to and including the one tagged {@code tag}. */
     String until(String tag) throws IOException {
         StringBuilder reply = new StringBuilder();

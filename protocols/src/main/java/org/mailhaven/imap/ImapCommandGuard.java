@@ -3,6 +3,7 @@ package org.mailhaven.imap;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,6 +42,14 @@ import io.netty.channel.ChannelPromise;
  * NOT and OR in one SEARCH is refused with {@code BAD}; James' recursive parser died of a
  * {@code StackOverflowError} at about 1000.</li>
  * <li>A command line (outside literals) is at most {@value #MAX_LINE} bytes.</li>
+ * <li><b>Pipelined commands run in the state their predecessors leave</b> (RFC 3501 5.5). James
+ * checks a command against the session's state as soon as its line arrives, while the LOGIN or
+ * SELECT before it still runs on another thread: {@code a LOGIN ...} and {@code s SELECT x} in one
+ * packet gave {@code s NO ... Command not valid in this state}. After a command that changes the
+ * state ({@link #STATE_CHANGING}) the lines behind it wait here, reading paused, until its tagged
+ * answer is written; a continuation request ({@code +}) lets one line through (SASL responses,
+ * IDLE's DONE). Bytes that came behind STARTTLS or COMPRESS were sent before the switch: they are
+ * dropped and the connection closed rather than read as if they came through TLS.</li>
  * </ul>
  * One per connection, before James' line framer ({@link LimitedImapServerFactory}).
  */
@@ -50,6 +59,11 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     static final int MAX_LINE = 65 * 1024;
     static final int MAX_SEARCH_NESTING = 100;
     private static final Pattern LITERAL = Pattern.compile("\\{(\\d{1,18})(\\+?)}\\r?\\n$");
+    /** Commands after which the next command waits for their tagged answer. */
+    static final Set<String> STATE_CHANGING = Set.of("LOGIN", "AUTHENTICATE", "SELECT", "EXAMINE", "UNSELECT", "CLOSE",
+        "ENABLE", "IDLE", "STARTTLS", "COMPRESS", "LOGOUT");
+    private static final String TAG = "mailhaven.imap.tag";
+    private static final Set<String> LAYER_SWITCHING = Set.of("STARTTLS", "COMPRESS");
 
     private enum State {
         /** Reading a command line (or the rest of one after a literal). */
@@ -76,6 +90,13 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     private boolean watching;
     private boolean answered;
     private boolean outputAtLineStart = true;
+    /** What the client sent and this guard has not handed on yet (on the heap, unpooled: nothing to release). */
+    private final ByteBuf pending = Unpooled.buffer();
+    private String command = "";
+    /** A state-changing command is running: the lines behind it wait in {@link #pending}. */
+    private boolean holding;
+    /** Lines the held command asked for with a continuation request. */
+    private int continuations;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
@@ -84,18 +105,28 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
             return;
         }
         try {
-            read(ctx, bytes);
+            if (state != State.CLOSED) {
+                pending.writeBytes(bytes);
+            }
         } finally {
             bytes.release();
         }
+        read(ctx, pending);
     }
 
     private void read(ChannelHandlerContext ctx, ByteBuf bytes) {
+        reading:
         while (bytes.isReadable()) {
+            if (holding) {
+                if (!passContinuation(ctx, bytes)) {
+                    break;
+                }
+                continue;
+            }
             switch (state) {
                 case LINE, DISCARD_LINE -> {
                     if (!collectLine(ctx, bytes)) {
-                        return;
+                        break reading;
                     }
                 }
                 case LITERAL -> {
@@ -115,12 +146,51 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
                         state = State.DISCARD_LINE;
                     }
                 }
-                default -> {
-                    bytes.skipBytes(bytes.readableBytes());
-                    return;
-                }
+                default -> bytes.skipBytes(bytes.readableBytes());
             }
         }
+        bytes.discardSomeReadBytes();
+        // Back-pressure while a command is held: the client's further commands stay in its socket,
+        // but for the line it asked for.
+        ctx.channel().config().setAutoRead(!holding || continuations > 0);
+    }
+
+    /**
+     * While a command is held: hands on one whole line the command asked for with a continuation
+     * request. Returns false when there is none (yet) or no line was asked for.
+     */
+    private boolean passContinuation(ChannelHandlerContext ctx, ByteBuf bytes) {
+        if (continuations == 0 || state != State.LINE) {
+            return false;
+        }
+        int end = bytes.indexOf(bytes.readerIndex(), bytes.writerIndex(), (byte) '\n');
+        if (end < 0) {
+            if (bytes.readableBytes() > MAX_LINE) {
+                bye(ctx, "* BYE Command line too long\r\n");
+            }
+            return false;
+        }
+        continuations--;
+        ctx.fireChannelRead(bytes.readRetainedSlice(end + 1 - bytes.readerIndex()));
+        return true;
+    }
+
+    /**
+     * The held command's tagged answer is being written: the lines behind it may go on. Returns
+     * false if the connection is to be closed once that answer is written.
+     */
+    private boolean release(ChannelHandlerContext ctx) {
+        holding = false;
+        continuations = 0;
+        if (LAYER_SWITCHING.contains(command) && pending.isReadable()) {
+            LOGGER.info("IMAP client {} sent {} bytes behind {}: dropped, connection closed", ctx.channel().remoteAddress(),
+                pending.readableBytes(), command);
+            pending.clear();
+            state = State.CLOSED;
+            return false;
+        }
+        ctx.executor().execute(() -> read(ctx, pending));
+        return true;
     }
 
     /** Adds bytes up to the end of the line; handles the line if it ended. */
@@ -169,7 +239,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     private void handleLine(ChannelHandlerContext ctx, byte[] complete) {
         String text = new String(complete, StandardCharsets.ISO_8859_1);
         if (firstPart) {
-            startCommand(text);
+            startCommand(ctx, text);
         }
         Matcher literal = literal(text);
         if (search) {
@@ -181,6 +251,8 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         }
         if (literal == null) {
             firstPart = true;
+            // Held before James sees the line: it may answer within this call.
+            holding = STATE_CHANGING.contains(command);
             ctx.fireChannelRead(Unpooled.wrappedBuffer(complete));
             return;
         }
@@ -224,10 +296,14 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         firstPart = false;
     }
 
-    private void startCommand(String text) {
+    private void startCommand(ChannelHandlerContext ctx, String text) {
         String[] words = text.strip().split("\\s+", 4);
         tag = words[0];
-        String command = words.length > 1 ? words[1].toUpperCase(Locale.ROOT) : "";
+        ImapSession session = ctx.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get();
+        if (session != null) {
+            session.setAttribute(TAG, tag);
+        }
+        command = words.length > 1 ? words[1].toUpperCase(Locale.ROOT) : "";
         if (command.equals("UID") && words.length > 2) {
             command = words[2].toUpperCase(Locale.ROOT);
         }
@@ -251,6 +327,17 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
             if (watching && answers(bytes)) {
                 answered = true;
             }
+            if (holding) {
+                if (answers(bytes)) {
+                    if (!release(ctx)) {
+                        ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
+                        return;
+                    }
+                } else if (continues(bytes)) {
+                    continuations++;
+                    ctx.executor().execute(() -> read(ctx, pending));
+                }
+            }
             if (bytes.isReadable()) {
                 outputAtLineStart = bytes.getByte(bytes.writerIndex() - 1) == '\n';
             }
@@ -262,6 +349,17 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     private boolean answers(ByteBuf bytes) {
         String output = bytes.toString(StandardCharsets.ISO_8859_1);
         return (outputAtLineStart && output.startsWith(tag + " ")) || output.contains("\n" + tag + " ");
+    }
+
+    /** The tag of the command James is reading (for answers its decoder could not give a tag). */
+    static String currentTag(ImapSession session) {
+        return session.getAttribute(TAG) instanceof String current ? current : "*";
+    }
+
+    /** Whether James' output asks the client for a continuation line. */
+    private boolean continues(ByteBuf bytes) {
+        String output = bytes.toString(StandardCharsets.ISO_8859_1);
+        return (outputAtLineStart && output.startsWith("+")) || output.contains("\n+");
     }
 
     private void bye(ChannelHandlerContext ctx, String text) {

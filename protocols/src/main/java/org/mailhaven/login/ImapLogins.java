@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-import org.apache.james.events.EventBus;
 import org.apache.james.imap.api.ImapConfiguration;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.ImapSessionState;
@@ -17,19 +16,12 @@ import org.apache.james.imap.api.message.request.ImapRequest;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
-import org.apache.james.imap.api.process.MailboxTyper;
 import org.apache.james.imap.message.request.AuthenticateRequest;
 import org.apache.james.imap.message.request.IRAuthenticateRequest;
 import org.apache.james.imap.message.request.LoginRequest;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
-import org.apache.james.imap.processor.main.DefaultImapProcessorFactory;
 import org.apache.james.imapserver.netty.ImapChannelUpstreamHandler;
-import org.apache.james.mailbox.MailboxManager;
-import org.apache.james.mailbox.SubscriptionManager;
 import org.apache.james.mailbox.exception.MailboxException;
-import org.apache.james.mailbox.quota.QuotaManager;
-import org.apache.james.mailbox.quota.QuotaRootResolver;
-import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.util.MDCBuilder;
 import org.mailhaven.folders.DefaultFolders;
 import org.slf4j.Logger;
@@ -60,19 +52,10 @@ public final class ImapLogins implements ImapProcessor {
     private final DefaultFolders folders;
     private final StatusResponseFactory responses = new UnpooledStatusResponseFactory();
 
-    ImapLogins(ImapProcessor james, LoginGuard guard, DefaultFolders folders) {
+    public ImapLogins(ImapProcessor james, LoginGuard guard, DefaultFolders folders) {
         this.james = james;
         this.guard = guard;
         this.folders = folders;
-    }
-
-    /** James' processor (as its own Spring wiring builds it), guarded. */
-    public static ImapProcessor processor(MailboxManager mailboxManager, EventBus eventBus,
-                                          SubscriptionManager subscriptionManager, MailboxTyper mailboxTyper,
-                                          QuotaManager quotaManager, QuotaRootResolver quotaRootResolver,
-                                          MetricFactory metricFactory, LoginGuard guard, DefaultFolders folders) {
-        return new ImapLogins(DefaultImapProcessorFactory.createXListSupportingProcessor(mailboxManager, eventBus,
-            subscriptionManager, mailboxTyper, quotaManager, quotaRootResolver, metricFactory), guard, folders);
     }
 
     @Override
@@ -82,6 +65,12 @@ public final class ImapLogins implements ImapProcessor {
 
     @Override
     public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
+        // Evaluated when the command's turn comes (James subscribes to the commands of a session
+        // one after the other), not when its line arrives: the outcome of the login before it is known.
+        return Mono.defer(() -> guarded(message, responder, session));
+    }
+
+    private Mono<Void> guarded(ImapMessage message, Responder responder, ImapSession session) {
         boolean login = message instanceof LoginRequest || message instanceof AuthenticateRequest;
         if (!login && session.getAttribute(PENDING) == null) {
             // Every other command goes straight to James: no lookup of the client on this path.

@@ -1,6 +1,8 @@
 package org.mailhaven.imap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
@@ -80,5 +82,44 @@ class ImapCommandGuardTest {
         assertEquals("t SEARCH OR (SUBJECT \"NOT OR (\") (NOT FROM y)\r\n", james.toString());
         assertEquals(4, ImapCommandGuard.nesting("OR (SUBJECT \"NOT OR (\") (NOT FROM y)"));
         assertNull(channel.readOutbound());
+    }
+
+    /** James' answer going out through the guard, and what the guard then does on its event loop. */
+    private void answer(String text) {
+        channel.writeOutbound(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
+        channel.runPendingTasks();
+        sent();
+    }
+
+    @Test
+    void aCommandPipelinedBehindLoginReachesJamesOnlyOnceTheLoginIsAnswered() {
+        receive("a LOGIN alice secret\r\ns SELECT INBOX\r\nf FETCH 1 FLAGS\r\n");
+        assertEquals("a LOGIN alice secret\r\n", james.toString());
+        assertFalse(channel.config().isAutoRead());
+        answer("a OK LOGIN completed.\r\n");
+        assertEquals("a LOGIN alice secret\r\ns SELECT INBOX\r\n", james.toString());
+        answer("* 3 EXISTS\r\ns OK [READ-WRITE] SELECT completed.\r\n");
+        assertEquals("a LOGIN alice secret\r\ns SELECT INBOX\r\nf FETCH 1 FLAGS\r\n", james.toString());
+        assertTrue(channel.config().isAutoRead());
+    }
+
+    @Test
+    void aHeldCommandGetsTheLinesItAsksForWithAContinuation() {
+        receive("a AUTHENTICATE PLAIN\r\n");
+        answer("+ \r\n");
+        // Reading goes on for the line asked for (James' own pause for the continuation is over).
+        assertTrue(channel.config().isAutoRead());
+        receive("AGFsaWNlAHNlY3JldA==\r\nn NOOP\r\n");
+        assertEquals("a AUTHENTICATE PLAIN\r\nAGFsaWNlAHNlY3JldA==\r\n", james.toString());
+        answer("a OK AUTHENTICATE completed.\r\n");
+        assertEquals("a AUTHENTICATE PLAIN\r\nAGFsaWNlAHNlY3JldA==\r\nn NOOP\r\n", james.toString());
+    }
+
+    @Test
+    void bytesSentBehindStartTlsAreNeverReadAsCommands() {
+        receive("s STARTTLS\r\nx CREATE Injected\r\n");
+        answer("s OK Begin TLS negotiation now\r\n");
+        assertEquals("s STARTTLS\r\n", james.toString());
+        assertFalse(channel.isOpen());
     }
 }
