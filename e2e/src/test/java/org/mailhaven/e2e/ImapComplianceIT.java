@@ -187,4 +187,43 @@ class ImapComplianceIT {
             assertTrue(copied.contains("c OK [COPYUID ") && copied.contains(" 2 1]"), copied);
         }
     }
+
+    /**
+     * SEARCH with sequence sets under NOT and OR, and SENT* by the Date field's own calendar date
+     * (RFC 3501 6.4.4), with the shipped scan search.
+     */
+    @Test
+    void searchHonoursSetsUnderNotAndOrAndTheSentDateAsWritten() throws Exception {
+        String user = newUser("searcher");
+        String[] dates = {"Wed, 3 Dec 2026 23:00:00 -0500", "Thu, 4 Dec 2026 01:00:00 +0300",
+            "Mon, 1 Dec 2026 10:00:00 +0000", "Tue, 2 Dec 2026 10:00:00 +0000"};
+        try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
+            for (int i = 0; i < dates.length; i++) {
+                String message = "Date: " + dates[i] + "\r\nSubject: m" + (i + 1) + "\r\n\r\nbody\r\n";
+                assertTrue(imap.append("p" + i, "INBOX", message).contains("OK"));
+            }
+            imap.command("s", "SELECT INBOX");
+            for (String[] search : new String[][] {{"NOT 2,4", "1 3"}, {"OR 1 SUBJECT m3", "1 3"},
+                {"SENTON 3-Dec-2026", "1"}, {"SENTON 4-Dec-2026", "2"}, {"SENTBEFORE 3-Dec-2026", "3 4"},
+                {"SENTSINCE 3-Dec-2026", "1 2"}, {"OR SENTON 1-Dec-2026 2", "2 3"}, {"UID 1:3 SUBJECT m2", "2"}}) {
+                String reply = imap.command("q", "SEARCH " + search[0]);
+                assertTrue(reply.contains("* SEARCH " + search[1] + "\r\n"), search[0] + ": " + reply);
+            }
+        }
+    }
+
+    /** QRESYNC is announced with the CONDSTORE it builds on (RFC 7162), and CONDSTORE works. */
+    @Test
+    void condstoreIsAnnouncedWithQresync() throws Exception {
+        String user = newUser("condstore");
+        try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
+            String capabilities = imap.command("c", "CAPABILITY");
+            assertTrue(capabilities.contains(" CONDSTORE") && capabilities.contains(" QRESYNC"), capabilities);
+            imap.append("p", "INBOX", MESSAGE);
+            assertTrue(imap.command("s", "SELECT INBOX (CONDSTORE)").contains("HIGHESTMODSEQ"));
+            String fetched = imap.command("f", "FETCH 1 (FLAGS MODSEQ)");
+            assertTrue(fetched.matches("(?s).*\\* 1 FETCH \\(.*MODSEQ \\(\\d+\\).*"), fetched);
+            assertTrue(imap.command("t", "STORE 1 (UNCHANGEDSINCE 1) +FLAGS (\\Seen)").contains("t OK"));
+        }
+    }
 }
