@@ -146,15 +146,15 @@ class ImapComplianceIT {
         }
     }
 
-    /** A name that is not modified UTF-7 gets BAD, and the connection stays (James dropped it). */
+    /** A name that is not modified UTF-7 gets NO (as a LIST pattern it matches nothing); the connection stays (James dropped it). */
     @Test
-    void anInvalidModifiedUtf7NameIsAnsweredBad() throws Exception {
+    void anInvalidModifiedUtf7NameIsRefused() throws Exception {
         String user = newUser("utf7");
         try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
-            assertTrue(imap.command("s", "SELECT &AB").contains("s BAD"));
-            assertTrue(imap.command("c", "CREATE &AB-").contains("c BAD"));
-            assertTrue(imap.command("l", "LIST \"\" &AB").contains("l BAD"));
-            assertTrue(imap.command("t", "STATUS &AB (MESSAGES)").contains("t BAD"));
+            assertTrue(imap.command("s", "SELECT &AB").contains("s NO"));
+            assertTrue(imap.command("c", "CREATE &AB-").contains("c NO"));
+            assertTrue(imap.command("l", "LIST \"\" &AB").contains("l OK"), "no name matches");
+            assertTrue(imap.command("t", "STATUS &AB (MESSAGES)").contains("t NO"));
             assertTrue(imap.command("u", "CREATE &AOQ-").contains("u OK"), "a valid name: ä");
             assertTrue(imap.command("n", "NOOP").contains("n OK"));
         }
@@ -224,6 +224,49 @@ class ImapComplianceIT {
             String fetched = imap.command("f", "FETCH 1 (FLAGS MODSEQ)");
             assertTrue(fetched.matches("(?s).*\\* 1 FETCH \\(.*MODSEQ \\(\\d+\\).*"), fetched);
             assertTrue(imap.command("t", "STORE 1 (UNCHANGEDSINCE 1) +FLAGS (\\Seen)").contains("t OK"));
+        }
+    }
+
+    private static final String INNER = "From: sub@domain.org\r\nSubject: submsg\r\n\r\nHello world\r\n";
+
+    /**
+     * Parts of an encapsulated message (RFC 3501 6.4.5): part 1 of a message whose body is a
+     * message/rfc822 is that message, and one FETCH may name a part several times.
+     */
+    @Test
+    void fetchReadsEncapsulatedMessagesByTheirPartNumbers() throws Exception {
+        String user = newUser("fetcher");
+        String wrapped = "From: user@domain.org\r\nMime-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\n" + INNER;
+        String multipart = "From: user@domain.org\r\nMime-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+            + "--b\r\nContent-Type: text/plain\r\n\r\nfirst\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n" + INNER + "--b--\r\n";
+        try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
+            imap.append("p", "INBOX", wrapped);
+            imap.append("q", "INBOX", multipart);
+            imap.command("s", "SELECT INBOX");
+            assertTrue(imap.command("a", "FETCH 1 BODY.PEEK[1]").contains("BODY[1] {" + INNER.length() + "}\r\n" + INNER + ")"));
+            assertTrue(imap.command("b", "FETCH 1 BODY.PEEK[1.HEADER]").contains("From: sub@domain.org\r\nSubject: submsg\r\n\r\n"));
+            assertTrue(imap.command("c", "FETCH 1 BODY.PEEK[1.TEXT]").contains("BODY[1.TEXT] {13}\r\nHello world\r\n"));
+            assertTrue(imap.command("d", "FETCH 1 BODY.PEEK[1.1]").contains("BODY[1.1] {13}\r\nHello world\r\n"));
+            String twice = imap.command("e", "FETCH 2 (BODY.PEEK[2] BODY.PEEK[2.HEADER] BODY.PEEK[2.TEXT])");
+            // The CRLF before a boundary belongs to the boundary (RFC 2046 5.1.1).
+            String part = INNER.substring(0, INNER.length() - 2);
+            assertTrue(twice.contains("BODY[2] {" + part.length() + "}\r\n" + part + " "), twice);
+            assertTrue(twice.contains("BODY[2.HEADER] {") && twice.contains("Subject: submsg\r\n\r\n"), twice);
+            assertTrue(twice.contains("BODY[2.TEXT] {11}\r\nHello world)"), twice);
+        }
+    }
+
+    /** LIST-EXTENDED's list of patterns (RFC 5258 3), each mailbox listed once. */
+    @Test
+    void listTakesSeveralPatterns() throws Exception {
+        String user = newUser("lister");
+        try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
+            String reply = imap.command("l", "LIST \"\" (INBOX S* \"Dr*\" Sent)");
+            assertTrue(reply.contains("l OK"), reply);
+            assertEquals(List.of("INBOX (\\HasNoChildren)", "Sent (\\HasNoChildren)", "Drafts (\\HasNoChildren)"), listed(reply));
+            String special = imap.command("m", "LIST (SUBSCRIBED) \"\" (T* J*) RETURN (SPECIAL-USE)");
+            assertEquals(List.of("Trash (\\HasNoChildren \\Trash \\Subscribed)", "Junk (\\HasNoChildren \\Junk \\Subscribed)"),
+                listed(special), special);
         }
     }
 }

@@ -15,6 +15,8 @@ import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
 import org.apache.james.imap.message.request.AbstractMessageRangeRequest;
 import org.apache.james.imap.message.request.MoveRequest;
+import org.apache.james.imap.message.response.ExistsResponse;
+import org.apache.james.imap.message.response.ExpungeResponse;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.model.UidValidity;
@@ -80,6 +82,26 @@ final class CopyUidResponses extends ForwardingImapProcessor {
         }).toArray(IdRange[]::new);
     }
 
+    /**
+     * A MOVE into the selected mailbox itself announced the new message before expunging the old
+     * one ({@code * 3 EXISTS}, {@code * 1 EXPUNGE}): the EXPUNGEs go first and each EXISTS counts
+     * without the messages expunged after it, as the client then sees them.
+     */
+    static List<ImapResponseMessage> expungesFirst(List<ImapResponseMessage> responses) {
+        List<ImapResponseMessage> ordered = new ArrayList<>();
+        responses.stream().filter(ExpungeResponse.class::isInstance).forEach(ordered::add);
+        for (int i = 0; i < responses.size(); i++) {
+            ImapResponseMessage response = responses.get(i);
+            if (response instanceof ExistsResponse exists) {
+                long expungedLater = responses.subList(i, responses.size()).stream().filter(ExpungeResponse.class::isInstance).count();
+                ordered.add(new ExistsResponse(exists.getNumberOfMessages() - expungedLater));
+            } else if (!(response instanceof ExpungeResponse)) {
+                ordered.add(response);
+            }
+        }
+        return ordered;
+    }
+
     /** Keeps the command's tagged answer (and for MOVE every response) for {@link #answer}. */
     private final class Collected implements Responder {
         private final AbstractMessageRangeRequest request;
@@ -114,7 +136,7 @@ final class CopyUidResponses extends ForwardingImapProcessor {
             if (move && copyUid != null) {
                 responder.respond(responses.untaggedOk(MOVED, copyUid));
             }
-            held.forEach(responder::respond);
+            (move ? expungesFirst(held) : held).forEach(responder::respond);
             if (tagged != null) {
                 responder.respond(!copied ? tagged : move || copyUid == null
                     ? responses.taggedOk(tagged.getTag(), tagged.getCommand(), tagged.getTextKey())

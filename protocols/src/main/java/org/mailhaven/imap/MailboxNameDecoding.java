@@ -14,11 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * James' command decoder, with a mailbox name that is not valid modified UTF-7 (RFC 3501
- * 5.1.3: {@code SELECT &AB}) answered {@code BAD}: James' charset throws a
+ * 5.1.3: {@code SELECT &AB}) answered {@code NO} (as Dovecot does): James' charset throws a
  * {@code java.lang.Error} for it, which nothing caught, and the connection was dropped without a
- * word. Replaces the {@code imapDecoder} bean (in {@code META-INF/mailhaven/spring-overrides.xml}).
+ * word. Made by {@link ImapDecoders}.
  */
-public final class MailboxNameDecoding implements ImapDecoder {
+final class MailboxNameDecoding implements ImapDecoder {
     private static final Logger LOGGER = LoggerFactory.getLogger(MailboxNameDecoding.class);
     static final HumanReadableText INVALID_NAME = new HumanReadableText("org.mailhaven.imap.INVALID_MAILBOX_NAME",
         "Mailbox name is not valid modified UTF-7 (RFC 3501 5.1.3)");
@@ -26,7 +26,7 @@ public final class MailboxNameDecoding implements ImapDecoder {
     private final ImapDecoder james;
     private final UnpooledStatusResponseFactory responses = new UnpooledStatusResponseFactory();
 
-    public MailboxNameDecoding(ImapDecoder james) {
+    MailboxNameDecoding(ImapDecoder james) {
         this.james = james;
     }
 
@@ -40,7 +40,7 @@ public final class MailboxNameDecoding implements ImapDecoder {
             }
             LOGGER.debug("IMAP command with an invalid mailbox name refused: {}", e.getMessage());
             // The tag was read before the name; the guard in front of James keeps it.
-            return responses.taggedBad(new Tag(ImapCommandGuard.currentTag(session)), null, INVALID_NAME);
+            return responses.taggedNo(new Tag(ImapCommandGuard.currentTag(session)), null, INVALID_NAME);
         }
     }
 
