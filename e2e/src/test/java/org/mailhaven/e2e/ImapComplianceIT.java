@@ -269,4 +269,12 @@ class ImapComplianceIT {
                 listed(special), special);
         }
     }
+
+    /** The greeting names the host and the product, not the library (James, with its version). */
+    @Test
+    void theGreetingNamesTheHostAndMailhaven() throws Exception {
+        try (RawImap imap = new RawImap(server.port("imaps"))) {
+            assertEquals("* OK mail.e2e.test Mailhaven IMAP4rev1 ready\r\n", imap.greeting);
+        }
+    }
 }

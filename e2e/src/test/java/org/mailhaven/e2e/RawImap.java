@@ -24,17 +24,24 @@ final class RawImap implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    /** The server's first line. */
+    final String greeting;
 
     RawImap(int port) throws IOException, GeneralSecurityException {
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {new TrustAll()}, null);
-        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
+        SSLSocket ssl = (SSLSocket) trustingEveryCertificate().getSocketFactory().createSocket("127.0.0.1", port);
         ssl.startHandshake();
         socket = ssl;
         socket.setSoTimeout(20_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
-        readLine();
+        greeting = readLine();
+    }
+
+    /** TLS that trusts the test server's self-signed certificate (and any other: loopback only). */
+    static SSLContext trustingEveryCertificate() throws GeneralSecurityException {
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, new TrustManager[] {new TrustAll()}, null);
+        return tls;
     }
 
     /** A session logged in as {@code user}. */

@@ -1,9 +1,11 @@
 package org.mailhaven.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import javax.mail.Flags;
+import javax.net.ssl.SSLSocket;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -185,6 +188,47 @@ class SieveIT {
             String answer = in.readLine();
             assertTrue(answer.startsWith("NO (ENCRYPT-NEEDED)"), answer);
         }
+    }
+
+    /**
+     * After STARTTLS the capabilities come again without STARTTLS (RFC 5804 1.7, 2.2), with our
+     * name as IMPLEMENTATION; LOGOUT is answered OK and closes without a WARN in the log.
+     */
+    @Test
+    void manageSieveAfterStartTlsOffersItNoMoreAndLogsOutCleanly() throws Exception {
+        try (Socket plain = new Socket("127.0.0.1", server.port("managesieve"))) {
+            plain.setSoTimeout(20_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(plain.getInputStream(), StandardCharsets.US_ASCII));
+            String greeting = untilOk(in);
+            assertTrue(greeting.contains("\"STARTTLS\"") && greeting.contains("\"IMPLEMENTATION\" \"Mailhaven\""), greeting);
+            plain.getOutputStream().write("STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("OK", in.readLine());
+            try (SSLSocket tls = (SSLSocket) RawImap.trustingEveryCertificate().getSocketFactory()
+                    .createSocket(plain, "127.0.0.1", plain.getPort(), true)) {
+                tls.startHandshake();
+                BufferedReader secure = new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.US_ASCII));
+                String again = untilOk(secure);
+                assertTrue(again.contains("\"SIEVE\"") && !again.contains("STARTTLS"), again);
+                tls.getOutputStream().write("CAPABILITY\r\n".getBytes(StandardCharsets.US_ASCII));
+                String asked = untilOk(secure);
+                assertTrue(asked.contains("\"SIEVE\"") && !asked.contains("STARTTLS"), asked);
+                tls.getOutputStream().write("LOGOUT\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("OK \"Logout\"", secure.readLine());
+                assertEquals(null, secure.readLine());
+            }
+        }
+        assertFalse(server.log().contains("SessionTerminatedException"), "no stack trace for LOGOUT in james.log");
+    }
+
+    private static String untilOk(BufferedReader in) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            lines.append(line).append('\n');
+            if (line.startsWith("OK")) {
+                break;
+            }
+        }
+        return lines.toString();
     }
 
     /**

@@ -53,6 +53,16 @@ class SmtpHardeningIT {
         return smtp;
     }
 
+    /** Greeting and EHLO name our host; the EHLO line's bracket is closed as it opened (James wrote "])"). */
+    @Test
+    void theGreetingAndEhloNameTheHost() throws Exception {
+        try (RawSmtp smtp = new RawSmtp(server.port("smtp"))) {
+            assertEquals("220 mail.e2e.test ESMTP Mailhaven\n", smtp.reply());
+            assertTrue(smtp.send("EHLO client.example.net\r\n").startsWith("250-mail.e2e.test Hello client.example.net [127.0.0.1]\n"));
+            assertEquals("250 mail.e2e.test Hello client.example.net [127.0.0.1]\n", smtp.send("HELO client.example.net\r\n"));
+        }
+    }
+
     @Test
     void controlCharactersInCommandsAreRefused() throws Exception {
         try (RawSmtp smtp = connect()) {

@@ -18,7 +18,8 @@ import org.mailhaven.access.ConnectionLimitHandler;
  * James' IMAP listeners with our connection limits ({@link ConnectionLimitHandler}: per address,
  * per network, a reserve for new clients; {@code imap.connections.*} in
  * {@code conf/server.properties}) and every command read by the {@link ImapCommandGuard} first
- * (literals that cannot become commands, small literals before login, bounded SEARCH nesting). Replaces James' {@code imapserver} bean in
+ * (literals that cannot become commands, small literals before login, bounded SEARCH nesting),
+ * and our {@link ImapGreeting}. Replaces James' {@code imapserver} bean in
  * {@code META-INF/mailhaven/spring-overrides.xml}; configured by {@code conf/imapserver.xml} as before.
  */
 public class LimitedImapServerFactory extends IMAPServerFactory {
@@ -46,7 +47,8 @@ public class LimitedImapServerFactory extends IMAPServerFactory {
             @Override
             protected AbstractChannelPipelineFactory createPipelineFactory() {
                 return limits.around(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup(),
-                    pipeline -> pipeline.addBefore(HandlerConstants.FRAMER, "mailhaven-imap-commands", new ImapCommandGuard()));
+                    pipeline -> pipeline.addBefore(HandlerConstants.FRAMER, "mailhaven-imap-commands", new ImapCommandGuard())
+                        .addBefore(HandlerConstants.FRAMER, "mailhaven-imap-greeting", new ImapGreeting(getHelloName())));
             }
         };
     }

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.apache.james.managesieve.api.Session;
 import org.apache.james.managesieve.api.SessionTerminatedException;
 import org.apache.james.managesieve.api.commands.CoreCommands;
+import org.apache.james.managesieve.core.CoreProcessor;
 import org.mailhaven.core.sieve.ScriptNames;
 import org.mailhaven.login.LoginGuard;
 import org.mailhaven.login.SaslPlain;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ManageSieveCommands implements CoreCommands {
     private static final Logger LOGGER = LoggerFactory.getLogger(ManageSieveCommands.class);
+    private static final String STARTTLS = "\"STARTTLS\"\r\n";
+    private static final String JAMES_IMPLEMENTATION = "\"IMPLEMENTATION\" \"" + CoreProcessor.IMPLEMENTATION_DESCRIPTION + "\"";
+    private static final String IMPLEMENTATION = "\"IMPLEMENTATION\" \"Mailhaven\"";
     private static final String PROTOCOL = "managesieve";
     private static final String STORE_FAILED = "NO \"The script store failed; the server log has the details\"";
     private static final Pattern JAMES_SYNTAX_ERROR =
@@ -129,14 +133,25 @@ final class ManageSieveCommands implements CoreCommands {
         return clean(session, james.chooseMechanism(session, mechanism));
     }
 
+    /** Once the connection is encrypted, STARTTLS is no longer offered (RFC 5804 1.7). */
     @Override
     public String capability(Session session) {
-        return james.capability(session);
+        String capabilities = named(james.capability(session));
+        return session.isSslEnabled() ? withoutStartTls(capabilities) : capabilities;
     }
 
     @Override
     public String getAdvertisedCapabilities() {
-        return james.getAdvertisedCapabilities();
+        return named(james.getAdvertisedCapabilities());
+    }
+
+    static String withoutStartTls(String capabilities) {
+        return capabilities.replace(STARTTLS, "");
+    }
+
+    /** Our product's name as the IMPLEMENTATION, not James' library's. */
+    private static String named(String capabilities) {
+        return capabilities.replace(JAMES_IMPLEMENTATION, IMPLEMENTATION);
     }
 
     @Override

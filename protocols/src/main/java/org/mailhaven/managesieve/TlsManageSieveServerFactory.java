@@ -61,7 +61,9 @@ import io.netty.util.AttributeKey;
  * taken for an injection and the connection hung (JAMES-4210, fixed upstream after 3.8.1). The
  * state is registered under that key here.</li>
  * <li>After STARTTLS the capabilities are announced again, as RFC 5804 2.2 requires and clients
- * such as sieve-connect expect.</li>
+ * such as sieve-connect expect, without STARTTLS.</li>
+ * <li>LOGOUT is answered here, {@code OK "Logout"}, and the connection closed: James ended it
+ * with an exception it logged as a WARN with its stack at every LOGOUT.</li>
  * <li>AUTHENTICATE before STARTTLS is refused with {@code NO (ENCRYPT-NEEDED)}: no password in
  * clear text.</li>
  * <li>Connection limits per address and network answered with {@code BYE (TRYLATER)}
@@ -301,6 +303,12 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
                 super.channelRead(ctx, command + line + (command.startsWith("AUTHENTICATE") ? "\"" : "") + "\r\n");
                 return;
             }
+            if (line.equalsIgnoreCase("LOGOUT")) {
+                // James ends the session with an exception that it logs with its stack as a WARN.
+                ctx.channel().writeAndFlush(Unpooled.copiedBuffer("OK \"Logout\"\r\n", StandardCharsets.US_ASCII))
+                    .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
             if (startTls && !wasEncrypted && line.equalsIgnoreCase("STARTTLS")) {
                 startTls(ctx, session);
                 return;
@@ -332,7 +340,7 @@ public class TlsManageSieveServerFactory extends ManageSieveServerFactory {
             writer(ctx).stopDetectingCommandInjection();
             channel.config().setAutoRead(true);
             // RFC 5804 2.2: capabilities again; held by the TLS handler until the handshake completes.
-            writer(ctx).write(processor.getAdvertisedCapabilities() + "OK\r\n");
+            writer(ctx).write(ManageSieveCommands.withoutStartTls(processor.getAdvertisedCapabilities()) + "OK\r\n");
         }
 
         /** The client's answer to the server's "+" continuation: a quoted string, a literal or "*". */

@@ -5,7 +5,6 @@ import java.util.List;
 import org.apache.james.protocols.api.handler.CommandHandlerResultLogger;
 import org.apache.james.protocols.lib.handler.HandlersPackage;
 import org.apache.james.protocols.smtp.core.ExpnCmdHandler;
-import org.apache.james.protocols.smtp.core.HeloCmdHandler;
 import org.apache.james.protocols.smtp.core.HelpCmdHandler;
 import org.apache.james.protocols.smtp.core.NoopCmdHandler;
 import org.apache.james.protocols.smtp.core.PostmasterAbuseRcptHook;
@@ -13,7 +12,6 @@ import org.apache.james.protocols.smtp.core.QuitCmdHandler;
 import org.apache.james.protocols.smtp.core.RsetCmdHandler;
 import org.apache.james.protocols.smtp.core.UnknownCmdHandler;
 import org.apache.james.protocols.smtp.core.VrfyCmdHandler;
-import org.apache.james.protocols.smtp.core.esmtp.EhloCmdHandler;
 import org.apache.james.protocols.smtp.core.esmtp.StartTlsCmdHandler;
 import org.apache.james.protocols.smtp.core.log.HookResultLogger;
 import org.apache.james.smtpserver.AddDefaultAttributesMessageHook;
@@ -37,6 +35,7 @@ import org.apache.james.smtpserver.UsersRepositoryAuthHook;
  * <li>{@link SmtpAuth} instead of James' AUTH: not on port 25, not before STARTTLS, failed
  * logins slowed and blocked;</li>
  * <li>{@link DataActivity}, first DATA filter: the idle timeout counts message lines;</li>
+ * <li>{@link EhloCommand}, {@link HeloCommand} instead of James': the greeting line's bracket closed;</li>
  * <li>{@link SizeLimit} instead of James' SIZE extension: {@code 552 5.3.4};</li>
  * <li>{@link ReceivedField} instead of James' Received field: sanitised values;</li>
  * <li>{@link HeaderLines}: bare CR and NUL in the header section become spaces, a header section
@@ -52,9 +51,9 @@ public class SmtpCommands implements HandlersPackage {
         CommandGuard.class.getName(),
         SmtpAuth.class.getName(),
         JamesDataCmdHandler.class.getName(),
-        EhloCmdHandler.class.getName(),
+        EhloCommand.class.getName(),
         ExpnCmdHandler.class.getName(),
-        HeloCmdHandler.class.getName(),
+        HeloCommand.class.getName(),
         HelpCmdHandler.class.getName(),
         JamesMailCmdHandler.class.getName(),
         NoopCmdHandler.class.getName(),
