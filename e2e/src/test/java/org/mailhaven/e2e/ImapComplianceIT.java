@@ -277,4 +277,37 @@ class ImapComplianceIT {
             assertEquals("* OK mail.e2e.test Mailhaven IMAP4rev1 ready\r\n", imap.greeting);
         }
     }
+
+    /** SORT and THREAD (RFC 5256), announced and answering as Roundcube's message list asks. */
+    @Test
+    void sortAndThreadOrderAndGroupTheMessages() throws Exception {
+        String user = newUser("threader");
+        String[][] messages = {
+            {"<a@x>", "", "Project plan", "Mon, 1 Dec 2026 10:00:00 +0000", "300"},
+            {"<b@x>", "<a@x>", "Re: Project plan", "Mon, 1 Dec 2026 11:00:00 +0000", "100"},
+            {"<c@x>", "", "Lunch", "Mon, 1 Dec 2026 09:00:00 +0000", "200"},
+            {"<d@x>", "<a@x> <b@x>", "Re: Re: Project plan", "Mon, 1 Dec 2026 12:00:00 +0000", "50"}};
+        try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
+            String capabilities = imap.command("c", "CAPABILITY");
+            assertTrue(capabilities.contains(" SORT") && capabilities.contains(" THREAD=REFERENCES")
+                && capabilities.contains(" THREAD=ORDEREDSUBJECT"), capabilities);
+            for (String[] m : messages) {
+                String references = m[1].isEmpty() ? "" : "References: " + m[1] + "\r\nIn-Reply-To: " + m[1].substring(m[1].lastIndexOf('<')) + "\r\n";
+                imap.append("p", "INBOX", "Message-ID: " + m[0] + "\r\n" + references + "Subject: " + m[2] + "\r\nDate: " + m[3]
+                    + "\r\n\r\n" + "x".repeat(Integer.parseInt(m[4])) + "\r\n");
+            }
+            imap.command("s", "SELECT INBOX");
+            assertTrue(imap.command("a", "SORT (DATE) UTF-8 ALL").contains("* SORT 3 1 2 4\r\n"));
+            assertTrue(imap.command("b", "SORT (REVERSE SIZE) US-ASCII ALL").contains("* SORT 1 3 2 4\r\n"));
+            assertTrue(imap.command("d", "SORT (SUBJECT DATE) UTF-8 NOT 3").contains("* SORT 1 2 4\r\n"));
+            assertTrue(imap.command("e", "UID SORT (ARRIVAL) UTF-8 2:4").contains("* SORT 2 3 4\r\n"));
+            String charset = imap.command("f", "SORT (DATE) KOI8-R ALL");
+            assertTrue(charset.startsWith("f NO [BADCHARSET (US-ASCII UTF-8)]"), charset);
+            String threads = imap.command("t", "THREAD REFERENCES UTF-8 ALL");
+            assertTrue(threads.contains("* THREAD (3)(1 2 4)\r\n"), threads);
+            String ordered = imap.command("o", "THREAD ORDEREDSUBJECT UTF-8 ALL");
+            assertTrue(ordered.contains("* THREAD (3)(1 (2)(4))\r\n"), ordered);
+            assertTrue(imap.command("u", "UID THREAD REFERENCES UTF-8 SUBJECT lunch").contains("* THREAD (3)\r\n"));
+        }
+    }
 }

@@ -38,7 +38,7 @@ import io.netty.channel.ChannelPromise;
  * synchronising literal is refused with {@code NO [TOOBIG]} instead of the {@code +} the client
  * waits for; a larger non-synchronising one ends the connection with {@code * BYE [TOOBIG]}
  * (RFC 7888 4). James read 50 MiB for {@code LOGIN {52428800}}.</li>
- * <li><b>SEARCH has bounded nesting</b>: more than {@value #MAX_SEARCH_NESTING} parentheses,
+ * <li><b>SEARCH (and SORT, THREAD) has bounded nesting</b>: more than {@value #MAX_SEARCH_NESTING} parentheses,
  * NOT and OR in one SEARCH is refused with {@code BAD}; James' recursive parser died of a
  * {@code StackOverflowError} at about 1000.</li>
  * <li>A command line (outside literals) is at most {@value #MAX_LINE} bytes.</li>
@@ -63,6 +63,8 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     static final Set<String> STATE_CHANGING = Set.of("LOGIN", "AUTHENTICATE", "SELECT", "EXAMINE", "UNSELECT", "CLOSE",
         "ENABLE", "IDLE", "STARTTLS", "COMPRESS", "LOGOUT");
     private static final String TAG = "mailhaven.imap.tag";
+    /** Commands with search criteria, whose nesting is bounded. */
+    private static final Set<String> SEARCHING = Set.of("SEARCH", "SORT", "THREAD");
     private static final Set<String> LAYER_SWITCHING = Set.of("STARTTLS", "COMPRESS");
 
     private enum State {
@@ -307,7 +309,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         if (command.equals("UID") && words.length > 2) {
             command = words[2].toUpperCase(Locale.ROOT);
         }
-        search = command.equals("SEARCH");
+        search = SEARCHING.contains(command);
         nesting = 0;
     }
 

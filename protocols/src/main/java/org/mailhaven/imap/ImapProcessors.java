@@ -25,6 +25,6 @@ public final class ImapProcessors {
                                        MetricFactory metricFactory) {
         ImapProcessor james = DefaultImapProcessorFactory.createXListSupportingProcessor(mailboxManager, eventBus,
             subscriptionManager, mailboxTyper, quotaManager, quotaRootResolver, metricFactory);
-        return new CondstoreAnnounced(new InvalidMailboxNames(new ListPatterns(new CopyUidResponses(new FailedSelectionDeselects(james)))));
+        return new CondstoreAnnounced(new SortAndThread(new InvalidMailboxNames(new ListPatterns(new CopyUidResponses(new FailedSelectionDeselects(james))))));
     }
 }

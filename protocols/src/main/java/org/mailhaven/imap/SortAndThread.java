@@ -1,0 +1,277 @@
+package org.mailhaven.imap;
+
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.Capability;
+import org.apache.james.imap.api.message.request.SearchKey;
+import org.apache.james.imap.api.message.request.SearchOperation;
+import org.apache.james.imap.api.message.response.ImapResponseMessage;
+import org.apache.james.imap.api.message.response.StatusResponse;
+import org.apache.james.imap.api.process.ImapProcessor;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.api.process.SelectedMailbox;
+import org.apache.james.imap.message.request.AbstractImapRequest;
+import org.apache.james.imap.message.request.CapabilityRequest;
+import org.apache.james.imap.message.request.SearchRequest;
+import org.apache.james.imap.message.response.CapabilityResponse;
+import org.apache.james.imap.message.response.SearchResponse;
+import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
+import org.apache.james.mailbox.MessageManager;
+import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.FetchGroup;
+import org.apache.james.mailbox.model.Header;
+import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.mailbox.model.MessageResult;
+import org.apache.james.mailbox.model.SearchQuery;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.DecoderUtil;
+import org.apache.james.mime4j.field.datetime.parser.DateTimeParser;
+import org.apache.james.mime4j.field.datetime.parser.ParseException;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * SORT and THREAD (RFC 5256), which clients such as Roundcube use for their message list and
+ * conversation view, announced in CAPABILITY as {@code SORT}, {@code THREAD=ORDEREDSUBJECT} and
+ * {@code THREAD=REFERENCES}. Both first run James' SEARCH with the command's criteria, so they
+ * find exactly what SEARCH finds; SORT then orders the matches with the mailbox's search (the
+ * sort keys of RFC 5256 3, ties by UID), THREAD reads their headers and threads them with
+ * {@link Threads}.
+ */
+final class SortAndThread extends ForwardingImapProcessor {
+    static final List<Capability> CAPABILITIES = List.of(Capability.of("SORT"), Capability.of("THREAD=ORDEREDSUBJECT"),
+        Capability.of("THREAD=REFERENCES"));
+    private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]+>");
+    private static final SearchQuery.Sort BY_UID = new SearchQuery.Sort(SearchQuery.Sort.SortClause.Uid);
+
+    private final UnpooledStatusResponseFactory responses = new UnpooledStatusResponseFactory();
+
+    SortAndThread(ImapProcessor next) {
+        super(next);
+    }
+
+    @Override
+    public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
+        if (message instanceof SortRequest sort) {
+            return answer(sort, sort.search(), responder, session, uids -> sorted(sort, uids, session));
+        }
+        if (message instanceof ThreadRequest thread) {
+            return answer(thread, thread.search(), responder, session, uids -> threaded(thread, uids, session));
+        }
+        if (message instanceof CapabilityRequest) {
+            return next.processReactive(message, new WithCapabilities(responder), session);
+        }
+        return next.processReactive(message, responder, session);
+    }
+
+    /** Runs James' UID SEARCH for the criteria, then answers with what {@code result} makes of the UIDs found. */
+    private Mono<Void> answer(AbstractImapRequest request, SearchKey criteria, Responder responder, ImapSession session,
+                              Function<List<MessageUid>, Mono<ImapResponseMessage>> result) {
+        Matches matches = new Matches(responder, request);
+        SearchRequest search = new SearchRequest(new SearchOperation(criteria, List.of()), true, request.getTag());
+        return next.processReactive(search, matches, session)
+            .then(Mono.defer(() -> {
+                if (matches.refusal != null) {
+                    responder.respond(matches.refusal.getServerResponseType() == StatusResponse.Type.BAD
+                        ? responses.taggedBad(request.getTag(), request.getCommand(), matches.refusal.getTextKey())
+                        : responses.taggedNo(request.getTag(), request.getCommand(), matches.refusal.getTextKey()));
+                    responder.flush();
+                    return Mono.empty();
+                }
+                return result.apply(matches.uids).doOnNext(answer -> {
+                    responder.respond(answer);
+                    responder.respond(responses.taggedOk(request.getTag(), request.getCommand(), HumanReadableText.COMPLETED));
+                    responder.flush();
+                }).then();
+            }));
+    }
+
+    private Mono<ImapResponseMessage> sorted(SortRequest sort, List<MessageUid> uids, ImapSession session) {
+        if (uids.isEmpty()) {
+            return Mono.just(new SortAndThreadResponses.Sorted(List.of()));
+        }
+        SelectedMailbox selected = session.getSelected();
+        List<SearchQuery.Sort> order = new ArrayList<>(sort.order());
+        order.add(BY_UID);
+        SearchQuery query = SearchQuery.builder().andCriteria(SearchQuery.uid(ranges(uids))).sorts(order).build();
+        return Mono.defer(() -> {
+            try {
+                return Flux.from(selected.getMessageManager().search(query, session.getMailboxSession()))
+                    .flatMapIterable(uid -> id(selected, uid, sort.useUids()).stream().toList())
+                    .collectList()
+                    .map(SortAndThreadResponses.Sorted::new);
+            } catch (MailboxException e) {
+                return Mono.error(e);
+            }
+        });
+    }
+
+    private Mono<ImapResponseMessage> threaded(ThreadRequest thread, List<MessageUid> uids, ImapSession session) {
+        if (uids.isEmpty()) {
+            return Mono.just(new SortAndThreadResponses.Threaded(""));
+        }
+        SelectedMailbox selected = session.getSelected();
+        MessageManager mailbox = selected.getMessageManager();
+        Set<MessageUid> wanted = new HashSet<>(uids);
+        return Flux.fromArray(ranges(uids))
+            .concatMap(range -> mailbox.getMessagesReactive(MessageRange.range(range.getLowValue(), range.getHighValue()),
+                FetchGroup.HEADERS, session.getMailboxSession()))
+            .filter(result -> wanted.contains(result.getUid()))
+            .flatMapIterable(result -> message(result, selected, thread.useUids()).stream().toList())
+            .collectList()
+            .map(messages -> new SortAndThreadResponses.Threaded(thread.algorithm() == ThreadRequest.Algorithm.REFERENCES
+                ? Threads.references(messages) : Threads.orderedSubject(messages)));
+    }
+
+    /** What threading needs of a message: its header fields, decoded, and its sent date (RFC 5256 2.2). */
+    private static Optional<Threads.Message> message(MessageResult result, SelectedMailbox selected, boolean useUids) {
+        Optional<Long> id = id(selected, result.getUid(), useUids);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        String messageId = null;
+        String inReplyTo = null;
+        String subject = null;
+        List<String> references = new ArrayList<>();
+        Instant sent = null;
+        try {
+            for (Iterator<Header> headers = result.getHeaders().headers(); headers.hasNext(); ) {
+                Header header = headers.next();
+                String value = header.getValue().replaceAll("\\r?\\n[ \\t]", " ").strip();
+                switch (header.getName().toLowerCase(Locale.ROOT)) {
+                    case "message-id" -> messageId = messageId == null ? firstMessageId(value) : messageId;
+                    case "references" -> references.addAll(messageIds(value));
+                    case "in-reply-to" -> inReplyTo = inReplyTo == null ? value : inReplyTo;
+                    case "subject" -> subject = subject == null ? DecoderUtil.decodeEncodedWords(value, DecodeMonitor.SILENT) : subject;
+                    case "date" -> sent = sent == null ? sentDate(value) : sent;
+                    default -> { }
+                }
+            }
+        } catch (MailboxException e) {
+            // Headers that cannot be read: threaded by its arrival alone.
+        }
+        return Optional.of(new Threads.Message(id.get(), messageId, references, inReplyTo, subject,
+            sent != null ? sent : result.getInternalDate().toInstant()));
+    }
+
+    private static Instant sentDate(String value) {
+        try {
+            return new DateTimeParser(new StringReader(value)).parseAll().getDate().toInstant();
+        } catch (ParseException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String firstMessageId(String value) {
+        List<String> ids = messageIds(value);
+        return ids.isEmpty() ? null : ids.get(0);
+    }
+
+    private static List<String> messageIds(String value) {
+        List<String> ids = new ArrayList<>();
+        Matcher matcher = MESSAGE_ID.matcher(value);
+        while (matcher.find()) {
+            ids.add(matcher.group());
+        }
+        return ids;
+    }
+
+    private static Optional<Long> id(SelectedMailbox selected, MessageUid uid, boolean useUids) {
+        if (useUids) {
+            return Optional.of(uid.asLong());
+        }
+        return selected.msn(uid).asInt().map(Integer::longValue);
+    }
+
+    /** The UIDs as ranges of consecutive ones. */
+    private static SearchQuery.UidRange[] ranges(List<MessageUid> uids) {
+        List<SearchQuery.UidRange> ranges = new ArrayList<>();
+        MessageUid low = null;
+        MessageUid high = null;
+        for (MessageUid uid : new LinkedHashSet<>(uids.stream().sorted().toList())) {
+            if (high != null && uid.asLong() == high.asLong() + 1) {
+                high = uid;
+                continue;
+            }
+            if (low != null) {
+                ranges.add(new SearchQuery.UidRange(low, high));
+            }
+            low = uid;
+            high = uid;
+        }
+        ranges.add(new SearchQuery.UidRange(low, high));
+        return ranges.toArray(SearchQuery.UidRange[]::new);
+    }
+
+    /** James' SEARCH answer, kept: the UIDs found, or its refusal. Other responses pass on. */
+    private static final class Matches implements Responder {
+        private final Responder responder;
+        private final AbstractImapRequest request;
+        private final List<MessageUid> uids = new ArrayList<>();
+        private StatusResponse refusal;
+
+        Matches(Responder responder, AbstractImapRequest request) {
+            this.responder = responder;
+            this.request = request;
+        }
+
+        @Override
+        public void respond(ImapResponseMessage message) {
+            if (message instanceof SearchResponse found) {
+                for (long uid : found.getIds()) {
+                    uids.add(MessageUid.of(uid));
+                }
+            } else if (message instanceof StatusResponse status && request.getTag().equals(status.getTag())) {
+                refusal = status.getServerResponseType() == StatusResponse.Type.OK ? null : status;
+            } else {
+                responder.respond(message);
+            }
+        }
+
+        @Override
+        public void flush() {
+            responder.flush();
+        }
+    }
+
+    /** CAPABILITY with SORT and THREAD added. */
+    private static final class WithCapabilities implements Responder {
+        private final Responder responder;
+
+        WithCapabilities(Responder responder) {
+            this.responder = responder;
+        }
+
+        @Override
+        public void respond(ImapResponseMessage message) {
+            if (message instanceof CapabilityResponse capabilities) {
+                Set<Capability> all = new LinkedHashSet<>(capabilities.getCapabilities());
+                all.addAll(CAPABILITIES);
+                responder.respond(new CapabilityResponse(all));
+                return;
+            }
+            responder.respond(message);
+        }
+
+        @Override
+        public void flush() {
+            responder.flush();
+        }
+    }
+}
