@@ -29,14 +29,23 @@ final class PatternListParser extends ListCommandParser {
         super(responses);
     }
 
-    /** RECURSIVEMATCH alone is refused (RFC 5258 3: it only modifies another selection option). */
+    /**
+     * RECURSIVEMATCH alone (or with REMOTE only) is refused (RFC 5258 3: it modifies another
+     * selection option).
+     */
     @Override
     protected ImapMessage decode(ImapRequestLineReader request, Tag tag, boolean useUids, ImapSession session) throws DecodingException {
         ImapMessage list = super.decode(request, tag, useUids, session);
-        if (list instanceof ListRequest listRequest && listRequest.getSelectOptions().equals(EnumSet.of(ListSelectOption.RECURSIVEMATCH))) {
+        if (list instanceof ListRequest listRequest && modifiesNothing(listRequest.getSelectOptions())) {
             throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "RECURSIVEMATCH needs another selection option.");
         }
         return list;
+    }
+
+    private static boolean modifiesNothing(EnumSet<ListSelectOption> options) {
+        EnumSet<ListSelectOption> selecting = EnumSet.copyOf(options.isEmpty() ? EnumSet.of(ListSelectOption.REMOTE) : options);
+        selecting.remove(ListSelectOption.REMOTE);
+        return selecting.equals(EnumSet.of(ListSelectOption.RECURSIVEMATCH));
     }
 
     @Override

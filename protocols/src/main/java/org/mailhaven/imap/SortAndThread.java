@@ -1,18 +1,12 @@
 package org.mailhaven.imap;
 
-import java.io.StringReader;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.display.HumanReadableText;
@@ -32,16 +26,9 @@ import org.apache.james.imap.message.response.SearchResponse;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.MessageUid;
-import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.FetchGroup;
-import org.apache.james.mailbox.model.Header;
 import org.apache.james.mailbox.model.MessageRange;
-import org.apache.james.mailbox.model.MessageResult;
 import org.apache.james.mailbox.model.SearchQuery;
-import org.apache.james.mime4j.codec.DecodeMonitor;
-import org.apache.james.mime4j.codec.DecoderUtil;
-import org.apache.james.mime4j.field.datetime.parser.DateTimeParser;
-import org.apache.james.mime4j.field.datetime.parser.ParseException;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -50,15 +37,12 @@ import reactor.core.publisher.Mono;
  * SORT and THREAD (RFC 5256), which clients such as Roundcube use for their message list and
  * conversation view, announced in CAPABILITY as {@code SORT}, {@code THREAD=ORDEREDSUBJECT} and
  * {@code THREAD=REFERENCES}. Both first run James' SEARCH with the command's criteria, so they
- * find exactly what SEARCH finds; SORT then orders the matches with the mailbox's search (the
- * sort keys of RFC 5256 3, ties by UID), THREAD reads their headers and threads them with
- * {@link Threads}.
+ * find exactly what SEARCH finds; then both read the matches' headers ({@link MessageFields}):
+ * SORT orders them ({@link SortOrder}), THREAD threads them ({@link Threads}).
  */
 final class SortAndThread extends ForwardingImapProcessor {
     static final List<Capability> CAPABILITIES = List.of(Capability.of("SORT"), Capability.of("THREAD=ORDEREDSUBJECT"),
         Capability.of("THREAD=REFERENCES"));
-    private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]+>");
-    private static final SearchQuery.Sort BY_UID = new SearchQuery.Sort(SearchQuery.Sort.SortClause.Uid);
 
     private final UnpooledStatusResponseFactory responses = new UnpooledStatusResponseFactory();
 
@@ -103,28 +87,22 @@ final class SortAndThread extends ForwardingImapProcessor {
     }
 
     private Mono<ImapResponseMessage> sorted(SortRequest sort, List<MessageUid> uids, ImapSession session) {
-        if (uids.isEmpty()) {
-            return Mono.just(new SortAndThreadResponses.Sorted(List.of()));
-        }
-        SelectedMailbox selected = session.getSelected();
-        List<SearchQuery.Sort> order = new ArrayList<>(sort.order());
-        order.add(BY_UID);
-        SearchQuery query = SearchQuery.builder().andCriteria(SearchQuery.uid(ranges(uids))).sorts(order).build();
-        return Mono.defer(() -> {
-            try {
-                return Flux.from(selected.getMessageManager().search(query, session.getMailboxSession()))
-                    .flatMapIterable(uid -> id(selected, uid, sort.useUids()).stream().toList())
-                    .collectList()
-                    .map(SortAndThreadResponses.Sorted::new);
-            } catch (MailboxException e) {
-                return Mono.error(e);
-            }
-        });
+        return fields(uids, session, sort.useUids())
+            .map(messages -> new SortAndThreadResponses.Sorted(messages.stream().sorted(SortOrder.of(sort.order()))
+                .map(MessageFields::id).toList()));
     }
 
     private Mono<ImapResponseMessage> threaded(ThreadRequest thread, List<MessageUid> uids, ImapSession session) {
+        return fields(uids, session, thread.useUids())
+            .map(messages -> messages.stream().map(MessageFields::forThreading).toList())
+            .map(messages -> new SortAndThreadResponses.Threaded(thread.algorithm() == ThreadRequest.Algorithm.REFERENCES
+                ? Threads.references(messages) : Threads.orderedSubject(messages)));
+    }
+
+    /** What SORT and THREAD need of the messages found, read from their headers. */
+    private static Mono<List<MessageFields>> fields(List<MessageUid> uids, ImapSession session, boolean useUids) {
         if (uids.isEmpty()) {
-            return Mono.just(new SortAndThreadResponses.Threaded(""));
+            return Mono.just(List.of());
         }
         SelectedMailbox selected = session.getSelected();
         MessageManager mailbox = selected.getMessageManager();
@@ -133,65 +111,12 @@ final class SortAndThread extends ForwardingImapProcessor {
             .concatMap(range -> mailbox.getMessagesReactive(MessageRange.range(range.getLowValue(), range.getHighValue()),
                 FetchGroup.HEADERS, session.getMailboxSession()))
             .filter(result -> wanted.contains(result.getUid()))
-            .flatMapIterable(result -> message(result, selected, thread.useUids()).stream().toList())
-            .collectList()
-            .map(messages -> new SortAndThreadResponses.Threaded(thread.algorithm() == ThreadRequest.Algorithm.REFERENCES
-                ? Threads.references(messages) : Threads.orderedSubject(messages)));
+            .flatMapIterable(result -> id(selected, result.getUid(), useUids)
+                .map(id -> List.of(MessageFields.of(id, result))).orElse(List.of()))
+            .collectList();
     }
 
-    /** What threading needs of a message: its header fields, decoded, and its sent date (RFC 5256 2.2). */
-    private static Optional<Threads.Message> message(MessageResult result, SelectedMailbox selected, boolean useUids) {
-        Optional<Long> id = id(selected, result.getUid(), useUids);
-        if (id.isEmpty()) {
-            return Optional.empty();
-        }
-        String messageId = null;
-        String inReplyTo = null;
-        String subject = null;
-        List<String> references = new ArrayList<>();
-        Instant sent = null;
-        try {
-            for (Iterator<Header> headers = result.getHeaders().headers(); headers.hasNext(); ) {
-                Header header = headers.next();
-                String value = header.getValue().replaceAll("\\r?\\n[ \\t]", " ").strip();
-                switch (header.getName().toLowerCase(Locale.ROOT)) {
-                    case "message-id" -> messageId = messageId == null ? firstMessageId(value) : messageId;
-                    case "references" -> references.addAll(messageIds(value));
-                    case "in-reply-to" -> inReplyTo = inReplyTo == null ? value : inReplyTo;
-                    case "subject" -> subject = subject == null ? DecoderUtil.decodeEncodedWords(value, DecodeMonitor.SILENT) : subject;
-                    case "date" -> sent = sent == null ? sentDate(value) : sent;
-                    default -> { }
-                }
-            }
-        } catch (MailboxException e) {
-            // Headers that cannot be read: threaded by its arrival alone.
-        }
-        return Optional.of(new Threads.Message(id.get(), messageId, references, inReplyTo, subject,
-            sent != null ? sent : result.getInternalDate().toInstant()));
-    }
-
-    private static Instant sentDate(String value) {
-        try {
-            return new DateTimeParser(new StringReader(value)).parseAll().getDate().toInstant();
-        } catch (ParseException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static String firstMessageId(String value) {
-        List<String> ids = messageIds(value);
-        return ids.isEmpty() ? null : ids.get(0);
-    }
-
-    private static List<String> messageIds(String value) {
-        List<String> ids = new ArrayList<>();
-        Matcher matcher = MESSAGE_ID.matcher(value);
-        while (matcher.find()) {
-            ids.add(matcher.group());
-        }
-        return ids;
-    }
-
+    /** The number the answer names: the UID, or the message's sequence number (none if it was expunged meanwhile). */
     private static Optional<Long> id(SelectedMailbox selected, MessageUid uid, boolean useUids) {
         if (useUids) {
             return Optional.of(uid.asLong());
