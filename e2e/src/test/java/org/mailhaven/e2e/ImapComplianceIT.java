@@ -278,7 +278,7 @@ class ImapComplianceIT {
         }
     }
 
-    /** SORT and THREAD (RFC 5256), announced and answering as Roundcube's message list asks. */
+    /** SORT, ESORT and THREAD (RFC 5256, 5267), announced and answering as Roundcube's message list asks. */
     @Test
     void sortAndThreadOrderAndGroupTheMessages() throws Exception {
         String user = newUser("threader");
@@ -301,6 +301,11 @@ class ImapComplianceIT {
             assertTrue(imap.command("b", "SORT (REVERSE SIZE) US-ASCII ALL").contains("* SORT 1 3 2 4\r\n"));
             assertTrue(imap.command("d", "SORT (SUBJECT DATE) UTF-8 NOT 3").contains("* SORT 1 2 4\r\n"));
             assertTrue(imap.command("e", "UID SORT (ARRIVAL) UTF-8 2:4").contains("* SORT 2 3 4\r\n"));
+            String esort = imap.command("g", "SORT RETURN (MIN MAX COUNT) (DATE) UTF-8 ALL");
+            assertTrue(esort.contains("* ESEARCH (TAG \"g\") MIN 3 MAX 4 COUNT 4\r\n"), esort);
+            String all = imap.command("h", "UID SORT RETURN () (DATE) UTF-8 ALL");
+            assertTrue(all.contains("* ESEARCH (TAG \"h\") UID ALL 3,1:2,4\r\n"), all);
+            assertTrue(capabilities.contains(" ESORT"), capabilities);
             String charset = imap.command("f", "SORT (DATE) KOI8-R ALL");
             assertTrue(charset.startsWith("f NO [BADCHARSET (US-ASCII UTF-8)]"), charset);
             String threads = imap.command("t", "THREAD REFERENCES UTF-8 ALL");

@@ -49,8 +49,11 @@ final class CopyUidResponses extends ForwardingImapProcessor {
         return Mono.defer(() -> {
             IdRange[] source = sourceUids(request, session.getSelected());
             Collected collected = new Collected(request);
+            Mono<Void> answer = Mono.fromRunnable(() -> collected.answer(source, responder, request instanceof MoveRequest));
+            // What was held is written also when James fails midway: the client sees every EXPUNGE.
             return next.processReactive(message, collected, session)
-                .then(Mono.fromRunnable(() -> collected.answer(source, responder, request instanceof MoveRequest)));
+                .then(answer)
+                .onErrorResume(e -> answer.then(Mono.error(e)));
         });
     }
 

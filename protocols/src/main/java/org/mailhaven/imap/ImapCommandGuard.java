@@ -181,10 +181,11 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
      * The held command's tagged answer is being written: the lines behind it may go on. Returns
      * false if the connection is to be closed once that answer is written.
      */
-    private boolean release(ChannelHandlerContext ctx) {
+    private boolean release(ChannelHandlerContext ctx, boolean accepted) {
         holding = false;
         continuations = 0;
-        if (LAYER_SWITCHING.contains(command) && pending.isReadable()) {
+        // A refused STARTTLS (already encrypted, not offered) switches nothing.
+        if (accepted && LAYER_SWITCHING.contains(command) && pending.isReadable()) {
             LOGGER.info("IMAP client {} sent {} bytes behind {}: dropped, connection closed", ctx.channel().remoteAddress(),
                 pending.readableBytes(), command);
             pending.clear();
@@ -331,7 +332,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
             }
             if (holding) {
                 if (answers(bytes)) {
-                    if (!release(ctx)) {
+                    if (!release(ctx, accepts(bytes))) {
                         ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
                         return;
                     }
@@ -356,6 +357,12 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     /** The tag of the command James is reading (for answers its decoder could not give a tag). */
     static String currentTag(ImapSession session) {
         return session.getAttribute(TAG) instanceof String current ? current : "*";
+    }
+
+    /** Whether James' output holds an OK as the tagged answer to the command being read. */
+    private boolean accepts(ByteBuf bytes) {
+        String output = bytes.toString(StandardCharsets.ISO_8859_1);
+        return (outputAtLineStart && output.startsWith(tag + " OK")) || output.contains("\n" + tag + " OK");
     }
 
     /** Whether James' output asks the client for a continuation line. */

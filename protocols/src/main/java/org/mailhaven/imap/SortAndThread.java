@@ -35,13 +35,14 @@ import reactor.core.publisher.Mono;
 
 /**
  * SORT and THREAD (RFC 5256), which clients such as Roundcube use for their message list and
- * conversation view, announced in CAPABILITY as {@code SORT}, {@code THREAD=ORDEREDSUBJECT} and
+ * conversation view, announced in CAPABILITY as {@code SORT}, {@code ESORT} (RFC 5267: SORT
+ * answered as ESEARCH), {@code THREAD=ORDEREDSUBJECT} and
  * {@code THREAD=REFERENCES}. Both first run James' SEARCH with the command's criteria, so they
  * find exactly what SEARCH finds; then both read the matches' headers ({@link MessageFields}):
  * SORT orders them ({@link SortOrder}), THREAD threads them ({@link Threads}).
  */
 final class SortAndThread extends ForwardingImapProcessor {
-    static final List<Capability> CAPABILITIES = List.of(Capability.of("SORT"), Capability.of("THREAD=ORDEREDSUBJECT"),
+    static final List<Capability> CAPABILITIES = List.of(Capability.of("SORT"), Capability.of("ESORT"), Capability.of("THREAD=ORDEREDSUBJECT"),
         Capability.of("THREAD=REFERENCES"));
 
     private final UnpooledStatusResponseFactory responses = new UnpooledStatusResponseFactory();
@@ -88,8 +89,9 @@ final class SortAndThread extends ForwardingImapProcessor {
 
     private Mono<ImapResponseMessage> sorted(SortRequest sort, List<MessageUid> uids, ImapSession session) {
         return fields(uids, session, sort.useUids())
-            .map(messages -> new SortAndThreadResponses.Sorted(messages.stream().sorted(SortOrder.of(sort.order()))
-                .map(MessageFields::id).toList()));
+            .map(messages -> messages.stream().sorted(SortOrder.of(sort.order())).map(MessageFields::id).toList())
+            .map(ids -> sort.returns().isEmpty() ? (ImapResponseMessage) new SortAndThreadResponses.Sorted(ids)
+                : new SortAndThreadResponses.Esorted(sort.getTag(), sort.useUids(), sort.returns(), ids));
     }
 
     private Mono<ImapResponseMessage> threaded(ThreadRequest thread, List<MessageUid> uids, ImapSession session) {

@@ -3,6 +3,7 @@ package org.mailhaven.imap;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.Tag;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.request.SearchKey;
+import org.apache.james.imap.api.message.request.SearchResultOption;
 import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
@@ -25,13 +27,15 @@ import org.apache.james.mailbox.model.SearchQuery.Sort.Order;
 import org.apache.james.mailbox.model.SearchQuery.Sort.SortClause;
 
 /**
- * Reads SORT and THREAD (RFC 5256 3), which James 3.8.1 does not know: the sort criteria or the
+ * Reads SORT (with ESORT's RETURN options, RFC 5267) and THREAD (RFC 5256 3), which James 3.8.1
+ * does not know: the sort criteria or the
  * threading algorithm, the charset (US-ASCII or UTF-8, which every server must support; others
  * get {@code NO [BADCHARSET]}), then search criteria as SEARCH has them, read by James' own
  * SEARCH parser.
  */
 final class SortAndThreadParsers {
     private static final StatusResponseFactory RESPONSES = new UnpooledStatusResponseFactory();
+    private static final Set<String> RETURNS = Set.of("MIN", "MAX", "ALL", "COUNT");
     private static final Set<String> CHARSETS = Set.of("US-ASCII", "UTF-8");
     private static final Map<String, SortClause> CLAUSES = Map.of("ARRIVAL", SortClause.Arrival, "CC", SortClause.MailboxCc,
         "DATE", SortClause.SentDate, "FROM", SortClause.MailboxFrom, "SIZE", SortClause.Size,
@@ -51,11 +55,34 @@ final class SortAndThreadParsers {
 
         @Override
         protected ImapMessage decode(ImapRequestLineReader request, Tag tag, boolean useUids, ImapSession session) throws DecodingException {
+            Set<SearchResultOption> returns = returns(request);
             List<Sort> order = order(request);
             if (!charset(request)) {
                 return badCharset(tag, SortRequest.SORT);
             }
-            return new SortRequest(tag, useUids, order, criteria(this, request, session));
+            return new SortRequest(tag, useUids, returns, order, criteria(this, request, session));
+        }
+
+        /** ESORT's {@code RETURN (MIN MAX ALL COUNT)} (RFC 5267 3); {@code RETURN ()} means ALL. */
+        private static Set<SearchResultOption> returns(ImapRequestLineReader request) throws DecodingException {
+            if (Character.toUpperCase(request.nextWordChar()) != 'R') {
+                return Set.of();
+            }
+            if (!request.consumeWord(Character::isLetter, true).equalsIgnoreCase("RETURN")) {
+                throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "RETURN or sort criteria expected.");
+            }
+            request.nextWordChar();
+            request.consumeChar('(');
+            EnumSet<SearchResultOption> returns = EnumSet.noneOf(SearchResultOption.class);
+            for (char next = request.nextWordChar(); next != ')'; next = request.nextWordChar()) {
+                String option = request.consumeWord(Character::isLetter, true).toUpperCase(Locale.ROOT);
+                if (!RETURNS.contains(option)) {
+                    throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "Unknown RETURN option: " + option);
+                }
+                returns.add(SearchResultOption.valueOf(option));
+            }
+            request.consumeChar(')');
+            return returns.isEmpty() ? EnumSet.of(SearchResultOption.ALL) : returns;
         }
 
         private static List<Sort> order(ImapRequestLineReader request) throws DecodingException {

@@ -2,8 +2,11 @@ package org.mailhaven.imap;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 
 import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.Tag;
+import org.apache.james.imap.api.message.request.SearchResultOption;
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.encode.ImapEncoder;
@@ -16,6 +19,13 @@ import org.apache.james.imap.encode.ImapResponseComposer;
 public final class SortAndThreadResponses implements ImapEncoder {
     /** {@code * SORT 2 3 1}: message numbers or UIDs, in order. */
     record Sorted(List<Long> ids) implements ImapResponseMessage {
+    }
+
+    /**
+     * ESORT's {@code * ESEARCH (TAG "a") UID MIN 3 MAX 1 ALL 3,1:2 COUNT 3} (RFC 5267 3.2): MIN
+     * and MAX are the first and the last in the sort order, ALL keeps that order.
+     */
+    record Esorted(Tag tag, boolean useUids, Set<SearchResultOption> returns, List<Long> ids) implements ImapResponseMessage {
     }
 
     /** {@code * THREAD (1 2)(3 (4)(5))}: the thread list as {@link Threads} wrote it. */
@@ -36,6 +46,8 @@ public final class SortAndThreadResponses implements ImapEncoder {
                 composer.message(id);
             }
             composer.end();
+        } else if (message instanceof Esorted esorted) {
+            encode(esorted, composer);
         } else if (message instanceof Threaded threaded) {
             composer.untagged().message("THREAD");
             if (!threaded.threads().isEmpty()) {
@@ -51,6 +63,44 @@ public final class SortAndThreadResponses implements ImapEncoder {
         } else {
             james.encode(message, composer);
         }
+    }
+
+    private static void encode(Esorted esorted, ImapResponseComposer composer) throws IOException {
+        composer.untagged().message("ESEARCH").openParen().message("TAG").quote(esorted.tag().asString()).closeParen();
+        if (esorted.useUids()) {
+            composer.message("UID");
+        }
+        List<Long> ids = esorted.ids();
+        if (!ids.isEmpty() && esorted.returns().contains(SearchResultOption.MIN)) {
+            composer.message("MIN").message(ids.get(0));
+        }
+        if (!ids.isEmpty() && esorted.returns().contains(SearchResultOption.MAX)) {
+            composer.message("MAX").message(ids.get(ids.size() - 1));
+        }
+        if (!ids.isEmpty() && esorted.returns().contains(SearchResultOption.ALL)) {
+            composer.message("ALL").message(inOrder(ids));
+        }
+        if (esorted.returns().contains(SearchResultOption.COUNT)) {
+            composer.message("COUNT").message(ids.size());
+        }
+        composer.end();
+    }
+
+    /** A sequence set that keeps the order: ascending runs become ranges ({@code 3,1:2}). */
+    static String inOrder(List<Long> ids) {
+        StringBuilder set = new StringBuilder();
+        for (int i = 0; i < ids.size(); i++) {
+            int end = i;
+            while (end + 1 < ids.size() && ids.get(end + 1) == ids.get(end) + 1) {
+                end++;
+            }
+            set.append(set.length() == 0 ? "" : ",").append(ids.get(i));
+            if (end > i) {
+                set.append(':').append(ids.get(end));
+            }
+            i = end;
+        }
+        return set.toString();
     }
 
     private static boolean refusesCharset(StatusResponse status) {

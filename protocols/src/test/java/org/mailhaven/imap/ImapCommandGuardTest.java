@@ -122,4 +122,12 @@ class ImapCommandGuardTest {
         assertEquals("s STARTTLS\r\n", james.toString());
         assertFalse(channel.isOpen());
     }
+
+    @Test
+    void aRefusedStartTlsSwitchesNothingAndTheNextCommandRuns() {
+        receive("s STARTTLS\r\nn NOOP\r\n");
+        answer("s BAD STARTTLS failed. Unknown command.\r\n");
+        assertEquals("s STARTTLS\r\nn NOOP\r\n", james.toString());
+        assertTrue(channel.isOpen());
+    }
 }

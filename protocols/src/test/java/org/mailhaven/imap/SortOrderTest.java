@@ -39,4 +39,11 @@ class SortOrderTest {
     private static List<Long> sorted(List<MessageFields> messages, Sort... keys) {
         return messages.stream().sorted(SortOrder.of(List.of(keys))).map(MessageFields::id).toList();
     }
+
+    @Test
+    void esortSetsKeepTheSortOrder() {
+        assertEquals("3,1:2,4", SortAndThreadResponses.inOrder(List.of(3L, 1L, 2L, 4L)));
+        assertEquals("1:5", SortAndThreadResponses.inOrder(List.of(1L, 2L, 3L, 4L, 5L)));
+        assertEquals("", SortAndThreadResponses.inOrder(List.of()));
+    }
 }
