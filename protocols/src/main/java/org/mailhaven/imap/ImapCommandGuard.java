@@ -50,6 +50,10 @@ import io.netty.channel.ChannelPromise;
  * answer is written; a continuation request ({@code +}) lets one line through (SASL responses,
  * IDLE's DONE). Bytes that came behind STARTTLS or COMPRESS were sent before the switch: they are
  * dropped and the connection closed rather than read as if they came through TLS.</li>
+ * <li><b>Pipelining is bounded</b>: at most {@value #MAX_PIPELINED} commands wait for their
+ * answer, and none is handed on while the client does not read what it was sent (the channel is
+ * not writable). James queued every pipelined command and every answer: 20 clients each sending
+ * 400,000 NOOPs without reading ran the heap out (OutOfMemoryError).</li>
  * </ul>
  * One per connection, before James' line framer ({@link LimitedImapServerFactory}).
  */
@@ -58,6 +62,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     static final int MAX_LITERAL_BEFORE_LOGIN = 8 * 1024;
     static final int MAX_LINE = 65 * 1024;
     static final int MAX_SEARCH_NESTING = 100;
+    static final int MAX_PIPELINED = 16;
     private static final Pattern LITERAL = Pattern.compile("\\{(\\d{1,18})(\\+?)}\\r?\\n$");
     /** Commands after which the next command waits for their tagged answer. */
     static final Set<String> STATE_CHANGING = Set.of("LOGIN", "AUTHENTICATE", "SELECT", "EXAMINE", "UNSELECT", "CLOSE",
@@ -91,7 +96,6 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     /** Set while James reads a line that ends with a literal: whether James answered the command. */
     private boolean watching;
     private boolean answered;
-    private boolean outputAtLineStart = true;
     /** What the client sent and this guard has not handed on yet (on the heap, unpooled: nothing to release). */
     private final ByteBuf pending = Unpooled.buffer();
     private String command = "";
@@ -99,6 +103,14 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     private boolean holding;
     /** Lines the held command asked for with a continuation request. */
     private int continuations;
+    /** Commands handed to James and not answered yet. */
+    private int inFlight;
+    /** Set while James' output is scanned: the connection is to be closed once it is written. */
+    private boolean closeAfterWrite;
+    private ChannelHandlerContext context;
+    /** {@link #read} is running (a task it scheduled may find it so in some executors). */
+    private boolean reading;
+    private final ImapResponseLines responses = new ImapResponseLines(this::responseLine);
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
@@ -117,6 +129,19 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     }
 
     private void read(ChannelHandlerContext ctx, ByteBuf bytes) {
+        if (reading) {
+            // Called back from James' answer within this very read: the loop below goes on.
+            return;
+        }
+        reading = true;
+        try {
+            readPending(ctx, bytes);
+        } finally {
+            reading = false;
+        }
+    }
+
+    private void readPending(ChannelHandlerContext ctx, ByteBuf bytes) {
         reading:
         while (bytes.isReadable()) {
             if (holding) {
@@ -124,6 +149,9 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
                     break;
                 }
                 continue;
+            }
+            if (state == State.LINE && firstPart && backlogged(ctx)) {
+                break;
             }
             switch (state) {
                 case LINE, DISCARD_LINE -> {
@@ -152,9 +180,22 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
             }
         }
         bytes.discardSomeReadBytes();
-        // Back-pressure while a command is held: the client's further commands stay in its socket,
-        // but for the line it asked for.
-        ctx.channel().config().setAutoRead(!holding || continuations > 0);
+        // Back-pressure while a command is held or too many wait: the client's further commands
+        // stay in its socket, but for the line a held command asked for.
+        ctx.channel().config().setAutoRead(holding ? continuations > 0 : !backlogged(ctx));
+    }
+
+    /** Whether enough commands wait for their answer, or the client does not read its answers. */
+    private boolean backlogged(ChannelHandlerContext ctx) {
+        return inFlight >= MAX_PIPELINED || !ctx.channel().isWritable();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            read(ctx, pending);
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     /**
@@ -253,6 +294,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
             }
         }
         if (literal == null) {
+            count(text);
             firstPart = true;
             // Held before James sees the line: it may answer within this call.
             holding = STATE_CHANGING.contains(command);
@@ -279,6 +321,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
             firstPart = true;
             return;
         }
+        count(text);
         // James refuses a command it cannot run while it reads the line, in this very call.
         watching = true;
         answered = false;
@@ -297,6 +340,13 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         }
         state = size == 0 ? State.LINE : State.LITERAL;
         firstPart = false;
+    }
+
+    /** A command's first line goes to James: it will answer it once. (A blank line it ignores.) */
+    private void count(String text) {
+        if (firstPart && !text.isBlank()) {
+            inFlight++;
+        }
     }
 
     private void startCommand(ChannelHandlerContext ctx, String text) {
@@ -327,31 +377,42 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         if (msg instanceof ByteBuf bytes) {
-            if (watching && answers(bytes)) {
-                answered = true;
-            }
-            if (holding) {
-                if (answers(bytes)) {
-                    if (!release(ctx, accepts(bytes))) {
-                        ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
-                        return;
-                    }
-                } else if (continues(bytes)) {
-                    continuations++;
-                    ctx.executor().execute(() -> read(ctx, pending));
-                }
-            }
-            if (bytes.isReadable()) {
-                outputAtLineStart = bytes.getByte(bytes.writerIndex() - 1) == '\n';
+            context = ctx;
+            closeAfterWrite = false;
+            responses.scan(bytes);
+            if (closeAfterWrite) {
+                ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
+                return;
             }
         }
         ctx.write(msg, promise);
     }
 
-    /** Whether James' output holds the tagged answer to the command being read. */
-    private boolean answers(ByteBuf bytes) {
-        String output = bytes.toString(StandardCharsets.ISO_8859_1);
-        return (outputAtLineStart && output.startsWith(tag + " ")) || output.contains("\n" + tag + " ");
+    /** The start of each line James answers with ({@link ImapResponseLines}). */
+    private void responseLine(String head) {
+        String token = head.split(" ", 2)[0].strip();
+        if (token.equals("+")) {
+            if (holding) {
+                continuations++;
+                context.executor().execute(() -> read(context, pending));
+            }
+            return;
+        }
+        if (token.equals("*") && !head.startsWith("* BAD")) {
+            return;
+        }
+        // A tagged answer, or the untagged BAD of a line James found no tag in: one command less.
+        inFlight = Math.max(0, inFlight - 1);
+        if (watching && token.equals(tag)) {
+            answered = true;
+        }
+        if (holding && token.equals(tag) && !release(context, head.startsWith(tag + " OK"))) {
+            closeAfterWrite = true;
+            return;
+        }
+        if (pending.isReadable()) {
+            context.executor().execute(() -> read(context, pending));
+        }
     }
 
     /** The tag of the command James is reading (for answers its decoder could not give a tag). */
@@ -359,17 +420,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         return session.getAttribute(TAG) instanceof String current ? current : "*";
     }
 
-    /** Whether James' output holds an OK as the tagged answer to the command being read. */
-    private boolean accepts(ByteBuf bytes) {
-        String output = bytes.toString(StandardCharsets.ISO_8859_1);
-        return (outputAtLineStart && output.startsWith(tag + " OK")) || output.contains("\n" + tag + " OK");
-    }
 
-    /** Whether James' output asks the client for a continuation line. */
-    private boolean continues(ByteBuf bytes) {
-        String output = bytes.toString(StandardCharsets.ISO_8859_1);
-        return (outputAtLineStart && output.startsWith("+")) || output.contains("\n+");
-    }
 
     private void bye(ChannelHandlerContext ctx, String text) {
         state = State.CLOSED;

@@ -130,4 +130,18 @@ class ImapCommandGuardTest {
         assertEquals("s STARTTLS\r\nn NOOP\r\n", james.toString());
         assertTrue(channel.isOpen());
     }
+
+    @Test
+    void atMostSixteenPipelinedCommandsWaitForTheirAnswers() {
+        receive("a LOGIN alice secret\r\n");
+        answer("a OK LOGIN completed.\r\n");
+        receive("n NOOP\r\n".repeat(40));
+        assertEquals(ImapCommandGuard.MAX_PIPELINED, james.toString().split("n NOOP", -1).length - 1);
+        assertFalse(channel.config().isAutoRead());
+        // A body line that looks like an answer, inside a literal, answers nothing.
+        answer("* 1 FETCH (BODY[] {8}\r\nn OK x\r\n)\r\n");
+        assertEquals(ImapCommandGuard.MAX_PIPELINED, james.toString().split("n NOOP", -1).length - 1);
+        answer("n OK NOOP completed.\r\nn OK NOOP completed.\r\n");
+        assertEquals(ImapCommandGuard.MAX_PIPELINED + 2, james.toString().split("n NOOP", -1).length - 1);
+    }
 }
