@@ -256,6 +256,64 @@ class ImapComplianceIT {
         }
     }
 
+    /**
+     * ENVELOPE takes a display name from the comment form {@code user@domain (Real Name)}, and
+     * FETCH BODY does not lose the structure to it; the MIME header of a part without fields is
+     * its empty line (imaptest's fetch-envelope and fetch-body-message-rfc822-mime).
+     */
+    @Test
+    void envelopeNamesFromCommentsAndMimeHeadersEndInTheirEmptyLine() throws Exception {
+        String user = newUser("envelope");
+        String digest = "From: user@domain (Real Name)\r\nTo: \"To Real\" <to@domain>, plain@domain\r\nMime-Version: 1.0\r\n"
+            + "Content-Type: multipart/digest; boundary=\"d\"\r\n\r\n--d\r\n\r\nFrom: m1@example.com\r\n\r\nm1\r\n--d--\r\n";
+        try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
+            imap.append("p", "INBOX", digest);
+            imap.command("s", "SELECT INBOX");
+            String envelope = imap.command("e", "FETCH 1 (ENVELOPE BODY)");
+            assertTrue(envelope.contains("((\"Real Name\" NIL \"user\" \"domain\"))"), envelope);
+            assertTrue(envelope.contains("((\"To Real\" NIL \"to\" \"domain\")(NIL NIL \"plain\" \"domain\"))"), envelope);
+            assertTrue(envelope.contains(" BODY ((\"MESSAGE\" \"RFC822\""), envelope);
+            assertFalse(envelope.contains("MAILHAVEN"), envelope);
+            assertTrue(imap.command("m", "FETCH 1 BODY.PEEK[1.MIME]").contains("BODY[1.MIME] {2}\r\n\r\n)"));
+        }
+    }
+
+    /** ESEARCH's MODSEQ with only MIN or MAX is that of the message returned (RFC 7162 3.1.5). */
+    @Test
+    void esearchMinAndMaxNameTheirOwnModSequence() throws Exception {
+        String user = newUser("esearch");
+        try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
+            imap.append("p", "INBOX", MESSAGE);
+            imap.append("q", "INBOX", MESSAGE);
+            imap.command("s", "SELECT INBOX (CONDSTORE)");
+            String second = imap.command("t", "STORE 2 +FLAGS (\\Seen)");
+            String first = imap.command("u", "STORE 1 +FLAGS (\\Seen)");
+            String modSeq1 = first.replaceAll("(?s).*MODSEQ \\((\\d+)\\).*", "$1");
+            String modSeq2 = second.replaceAll("(?s).*MODSEQ \\((\\d+)\\).*", "$1");
+            String min = imap.command("m", "SEARCH RETURN (MIN) MODSEQ 1");
+            assertTrue(min.contains("* ESEARCH (TAG \"m\") MIN 1 MODSEQ " + modSeq1 + "\r\n"), min);
+            String max = imap.command("n", "SEARCH RETURN (MAX) MODSEQ 1");
+            assertTrue(max.contains("* ESEARCH (TAG \"n\") MAX 2 MODSEQ " + modSeq2 + "\r\n"), max);
+        }
+    }
+
+    /**
+     * With RECURSIVEMATCH and several patterns, a parent is not listed for its CHILDINFO when the
+     * child itself is listed (imaptest's listext, as Dovecot answers).
+     */
+    @Test
+    void aParentIsNotListedForAChildThatIsListedItself() throws Exception {
+        String user = newUser("childinfo");
+        try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
+            imap.command("c", "CREATE p.c");
+            imap.command("u", "SUBSCRIBE p.c");
+            String one = imap.command("l", "LIST (SUBSCRIBED RECURSIVEMATCH) \"\" (p)");
+            assertTrue(one.contains("\"p\" (\"CHILDINFO\" (\"SUBSCRIBED\"))"), one);
+            String both = imap.command("m", "LIST (SUBSCRIBED RECURSIVEMATCH) \"\" (p p.c)");
+            assertEquals(List.of("p.c (\\HasNoChildren \\Subscribed)"), listed(both), both);
+        }
+    }
+
     /** LIST-EXTENDED's list of patterns (RFC 5258 3), each mailbox listed once. */
     @Test
     void listTakesSeveralPatterns() throws Exception {

@@ -25,6 +25,7 @@ public final class ImapProcessors {
                                        MetricFactory metricFactory) {
         ImapProcessor james = DefaultImapProcessorFactory.createXListSupportingProcessor(mailboxManager, eventBus,
             subscriptionManager, mailboxTyper, quotaManager, quotaRootResolver, metricFactory);
-        return new CondstoreAnnounced(new SortAndThread(new InvalidMailboxNames(new ListPatterns(new CopyUidResponses(new FailedSelectionDeselects(james))))));
+        return new CondstoreAnnounced(new SortAndThread(new InvalidMailboxNames(new ListPatterns(new CopyUidResponses(
+            new SearchModSeqs(new FetchAnswers(new FailedSelectionDeselects(james))))))));
     }
 }

@@ -1,9 +1,10 @@
 package org.mailhaven.imap;
 
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
@@ -19,7 +20,9 @@ import reactor.core.publisher.Mono;
 /**
  * Runs a LIST of several patterns ({@link PatternListParser}) as one LIST per pattern, with the
  * same selection and return options: a mailbox two patterns match is listed once, and only the
- * last tagged OK, or the first refusal, is answered.
+ * last tagged OK, or the first refusal, is answered. With RECURSIVEMATCH, a parent that one pattern
+ * lists only for its {@code CHILDINFO} is left out when another pattern lists that child itself
+ * (as Dovecot does and imaptest's listext expects): the client already has the child.
  */
 final class ListPatterns extends ForwardingImapProcessor {
     ListPatterns(ImapProcessor next) {
@@ -44,7 +47,8 @@ final class ListPatterns extends ForwardingImapProcessor {
     private static final class Merged implements Responder {
         private final Responder responder;
         private final ListRequest request;
-        private final Set<String> listed = new HashSet<>();
+        private final Map<String, ListResponse> listed = new LinkedHashMap<>();
+        private final List<ImapResponseMessage> others = new ArrayList<>();
         private StatusResponse done;
         private boolean refused;
 
@@ -58,24 +62,32 @@ final class ListPatterns extends ForwardingImapProcessor {
             if (message instanceof StatusResponse status && request.getTag().equals(status.getTag())) {
                 done = status;
                 refused = status.getServerResponseType() != StatusResponse.Type.OK;
-                return;
+            } else if (message instanceof ListResponse mailbox) {
+                listed.merge(mailbox.getName(), mailbox, (first, second) -> first.getChildInfos().isEmpty() ? first : second);
+            } else {
+                others.add(message);
             }
-            if (message instanceof ListResponse mailbox && !listed.add(mailbox.getName())) {
-                return;
-            }
-            responder.respond(message);
         }
 
         @Override
         public void flush() {
-            responder.flush();
         }
 
         void finish() {
+            others.forEach(responder::respond);
+            listed.values().stream().filter(mailbox -> !onlyForChildListed(mailbox)).forEach(responder::respond);
             if (done != null) {
                 responder.respond(done);
             }
             responder.flush();
+        }
+
+        private boolean onlyForChildListed(ListResponse mailbox) {
+            if (mailbox.getChildInfos().isEmpty() || mailbox.isReturnSubscribed()) {
+                return false;
+            }
+            String prefix = mailbox.getName() + mailbox.getHierarchyDelimiter();
+            return listed.values().stream().anyMatch(other -> other.getName().startsWith(prefix) && other.isReturnSubscribed());
         }
     }
 }

@@ -1,0 +1,277 @@
+package org.mailhaven.imap;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.mail.internet.AddressException;
+import javax.mail.internet.InternetAddress;
+
+import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.message.BodyFetchElement;
+import org.apache.james.imap.api.message.FetchData;
+import org.apache.james.imap.api.message.SectionType;
+import org.apache.james.imap.api.message.response.ImapResponseMessage;
+import org.apache.james.imap.api.process.ImapProcessor;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.message.request.FetchRequest;
+import org.apache.james.imap.message.response.FetchResponse;
+import org.apache.james.imap.message.response.FetchResponse.BodyElement;
+import org.apache.james.imap.message.response.FetchResponse.Envelope;
+import org.apache.james.imap.message.response.FetchResponse.Envelope.Address;
+import org.apache.james.imap.processor.fetch.MimeBodyElement;
+import org.apache.james.mime4j.codec.EncoderUtil;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Two things James 3.8.1's FETCH answers get wrong, mended in each FETCH response:
+ * <ul>
+ * <li>ENVELOPE takes the display name only from a phrase ({@code "Real Name" <user@domain>}), not
+ * from the older comment form {@code user@domain (Real Name)}, which Dovecot, Cyrus and Jakarta
+ * Mail read as the name; clients that list ENVELOPE's name showed a bare address. James parses
+ * the address fields with a parser that drops comments, so the fields are fetched alongside
+ * (under a response name of our own, not written to the client) and read again with Jakarta
+ * Mail's parser, which keeps them; only addresses without a name get one.</li>
+ * <li>{@code BODY[1.1.MIME]} of a part without header fields was empty, though a MIME header ends
+ * with its empty line as every header does (RFC 3501 6.4.5; Dovecot answers CRLF).</li>
+ * </ul>
+ */
+final class FetchAnswers extends ForwardingImapProcessor {
+    /** The response name of the address fields fetched for the envelope; never a client's. */
+    static final String ADDRESS_FIELDS = "MAILHAVEN-ADDRESS-FIELDS";
+    private static final List<String> FIELDS = List.of("From", "Sender", "Reply-To", "To", "Cc", "Bcc");
+    private static final byte[] EMPTY_LINE = "\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    FetchAnswers(ImapProcessor next) {
+        super(next);
+    }
+
+    @Override
+    public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
+        if (!(message instanceof FetchRequest fetch)) {
+            return next.processReactive(message, responder, session);
+        }
+        FetchData data = fetch.getFetch();
+        if (!data.contains(FetchData.Item.ENVELOPE)) {
+            return next.processReactive(message, new Mended(responder, false), session);
+        }
+        // James gives BODY (the structure) only to a FETCH without body sections: with ours added it
+        // is asked as BODYSTRUCTURE, the same structure that the encoder writes without extensions.
+        boolean structureAsBody = data.contains(FetchData.Item.BODY) && data.getBodyElements().isEmpty()
+            && !data.contains(FetchData.Item.BODY_STRUCTURE);
+        FetchData.Builder withFields = FetchData.Builder.from(data)
+            .add(new BodyFetchElement(ADDRESS_FIELDS, SectionType.HEADER_FIELDS, null, FIELDS, null, null), true);
+        if (structureAsBody) {
+            withFields.fetch(FetchData.Item.BODY_STRUCTURE);
+        }
+        FetchRequest asked = new FetchRequest(fetch.isUseUids(), fetch.getIdSet(), withFields.build(), fetch.getTag());
+        return next.processReactive(asked, new Mended(responder, structureAsBody), session);
+    }
+
+    /** The response with the envelope's names from comments and MIME headers ending in their empty line. */
+    static FetchResponse mended(FetchResponse response, boolean structureAsBody) throws IOException {
+        if (response.getElements() == null) {
+            return response;
+        }
+        FetchResponse.Structure body = structureAsBody ? response.getBodyStructure() : response.getBody();
+        FetchResponse.Structure bodyStructure = structureAsBody ? null : response.getBodyStructure();
+        Envelope envelope = response.getEnvelope();
+        List<BodyElement> elements = new ArrayList<>();
+        for (BodyElement element : response.getElements()) {
+            if (ADDRESS_FIELDS.equals(element.getName())) {
+                envelope = withCommentNames(envelope, commentNames(element));
+            } else if (element.getClass() == MimeBodyElement.class && element.size() == 0) {
+                elements.add(new Bytes(element.getName(), EMPTY_LINE));
+            } else {
+                elements.add(element);
+            }
+        }
+        return new FetchResponse(response.getMessageNumber(), response.getFlags(), response.getUid(), response.getSaveDate(),
+            response.getModSeq(), response.getInternalDate(), response.getSize(), envelope, body, bodyStructure, elements, response.getEmailId(), response.getThreadId());
+    }
+
+    /** Address to the name a comment gives it, from the fields as James wrote them (CRLF-separated, folded). */
+    static Map<String, String> commentNames(BodyElement fields) throws IOException {
+        String text;
+        try (InputStream in = fields.getInputStream()) {
+            text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+        Map<String, String> names = new HashMap<>();
+        for (String field : text.replaceAll("\r\n[ \t]", " ").split("\r\n")) {
+            int colon = field.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            try {
+                for (InternetAddress address : InternetAddress.parseHeader(field.substring(colon + 1), false)) {
+                    InternetAddress[] members = address.isGroup() ? address.getGroup(false) : new InternetAddress[] {address};
+                    for (InternetAddress member : members) {
+                        if (member.getPersonal() != null && member.getAddress() != null) {
+                            names.putIfAbsent(member.getAddress().toLowerCase(Locale.ROOT), member.getPersonal());
+                        }
+                    }
+                }
+            } catch (AddressException e) {
+                // A field Jakarta Mail cannot read keeps the names James gave it.
+            }
+        }
+        return names;
+    }
+
+    private static Envelope withCommentNames(Envelope envelope, Map<String, String> names) {
+        if (envelope == null || names.isEmpty()) {
+            return envelope;
+        }
+        return new NamedEnvelope(envelope, named(envelope.getFrom(), names), named(envelope.getSender(), names),
+            named(envelope.getReplyTo(), names), named(envelope.getTo(), names), named(envelope.getCc(), names),
+            named(envelope.getBcc(), names));
+    }
+
+    private static Address[] named(Address[] addresses, Map<String, String> names) {
+        if (addresses == null) {
+            return null;
+        }
+        Address[] named = addresses.clone();
+        for (int i = 0; i < named.length; i++) {
+            Address address = named[i];
+            if (address.getPersonalName() != null || address.getMailboxName() == null || address.getHostName() == null) {
+                continue;
+            }
+            String name = names.get((address.getMailboxName() + "@" + address.getHostName()).toLowerCase(Locale.ROOT));
+            if (name != null) {
+                named[i] = new NamedAddress(address, EncoderUtil.encodeAddressDisplayName(name));
+            }
+        }
+        return named;
+    }
+
+    /** James' envelope with other address lists (James' own class is not public). */
+    private record NamedEnvelope(Envelope james, Address[] from, Address[] sender, Address[] replyTo, Address[] to,
+                                 Address[] cc, Address[] bcc) implements Envelope {
+        @Override
+        public String getDate() {
+            return james.getDate();
+        }
+
+        @Override
+        public String getSubject() {
+            return james.getSubject();
+        }
+
+        @Override
+        public Address[] getFrom() {
+            return from;
+        }
+
+        @Override
+        public Address[] getSender() {
+            return sender;
+        }
+
+        @Override
+        public Address[] getReplyTo() {
+            return replyTo;
+        }
+
+        @Override
+        public Address[] getTo() {
+            return to;
+        }
+
+        @Override
+        public Address[] getCc() {
+            return cc;
+        }
+
+        @Override
+        public Address[] getBcc() {
+            return bcc;
+        }
+
+        @Override
+        public String getInReplyTo() {
+            return james.getInReplyTo();
+        }
+
+        @Override
+        public String getMessageId() {
+            return james.getMessageId();
+        }
+    }
+
+    /** James' address with a display name. */
+    private record NamedAddress(Address james, String name) implements Address {
+        @Override
+        public String getAtDomainList() {
+            return james.getAtDomainList();
+        }
+
+        @Override
+        public String getHostName() {
+            return james.getHostName();
+        }
+
+        @Override
+        public String getMailboxName() {
+            return james.getMailboxName();
+        }
+
+        @Override
+        public String getPersonalName() {
+            return name;
+        }
+    }
+
+    /** A body section of fixed bytes. */
+    private record Bytes(String name, byte[] bytes) implements BodyElement {
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public long size() {
+            return bytes.length;
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return new ByteArrayInputStream(bytes);
+        }
+    }
+
+    private static final class Mended implements Responder {
+        private final Responder responder;
+        private final boolean structureAsBody;
+
+        Mended(Responder responder, boolean structureAsBody) {
+            this.responder = responder;
+            this.structureAsBody = structureAsBody;
+        }
+
+        @Override
+        public void respond(ImapResponseMessage message) {
+            if (message instanceof FetchResponse fetched) {
+                try {
+                    responder.respond(mended(fetched, structureAsBody));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            } else {
+                responder.respond(message);
+            }
+        }
+
+        @Override
+        public void flush() {
+            responder.flush();
+        }
+    }
+}
