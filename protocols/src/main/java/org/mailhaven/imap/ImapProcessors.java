@@ -25,7 +25,15 @@ public final class ImapProcessors {
                                        MetricFactory metricFactory) {
         ImapProcessor james = DefaultImapProcessorFactory.createXListSupportingProcessor(mailboxManager, eventBus,
             subscriptionManager, mailboxTyper, quotaManager, quotaRootResolver, metricFactory);
-        return new CondstoreAnnounced(new SortAndThread(new InvalidMailboxNames(new ListPatterns(new CopyUidResponses(
-            new SearchModSeqs(new FetchAnswers(new FailedSelectionDeselects(james))))))));
+        // Innermost first: each sees what the ones inside it answer.
+        ImapProcessor mended = new FailedSelectionDeselects(james);
+        mended = new FetchAnswers(mended);
+        mended = new SearchModSeqs(mended);
+        mended = new CopyUidResponses(mended);
+        mended = new ListPatterns(mended);
+        mended = new InvalidMailboxNames(mended);
+        mended = new SortAndThread(mended);
+        mended = new CondstoreAnnounced(mended);
+        return new AddedCapabilities(mended, SortAndThread.CAPABILITIES);
     }
 }

@@ -19,9 +19,7 @@ import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
 import org.apache.james.imap.message.request.AbstractImapRequest;
-import org.apache.james.imap.message.request.CapabilityRequest;
 import org.apache.james.imap.message.request.SearchRequest;
-import org.apache.james.imap.message.response.CapabilityResponse;
 import org.apache.james.imap.message.response.SearchResponse;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import org.apache.james.mailbox.MessageManager;
@@ -58,9 +56,6 @@ final class SortAndThread extends ForwardingImapProcessor {
         }
         if (message instanceof ThreadRequest thread) {
             return answer(thread, thread.search(), responder, session, uids -> threaded(thread, uids, session));
-        }
-        if (message instanceof CapabilityRequest) {
-            return next.processReactive(message, new WithCapabilities(responder), session);
         }
         return next.processReactive(message, responder, session);
     }
@@ -169,31 +164,6 @@ final class SortAndThread extends ForwardingImapProcessor {
             } else {
                 responder.respond(message);
             }
-        }
-
-        @Override
-        public void flush() {
-            responder.flush();
-        }
-    }
-
-    /** CAPABILITY with SORT and THREAD added. */
-    private static final class WithCapabilities implements Responder {
-        private final Responder responder;
-
-        WithCapabilities(Responder responder) {
-            this.responder = responder;
-        }
-
-        @Override
-        public void respond(ImapResponseMessage message) {
-            if (message instanceof CapabilityResponse capabilities) {
-                Set<Capability> all = new LinkedHashSet<>(capabilities.getCapabilities());
-                all.addAll(CAPABILITIES);
-                responder.respond(new CapabilityResponse(all));
-                return;
-            }
-            responder.respond(message);
         }
 
         @Override
