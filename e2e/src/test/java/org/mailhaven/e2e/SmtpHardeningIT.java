@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,43 @@ class SmtpHardeningIT {
             assertTrue(smtp.send("MAIL FROM:<a\rb@example.net>\r\n").startsWith("501 5.5.2"));
             assertTrue(smtp.send("MAIL FROM:<m\u00fcller@example.net>\r\n").startsWith("501 5.5.2"));
         }
+        // A new session: the error limit here is 5.
+        try (RawSmtp smtp = connect()) {
+            assertTrue(smtp.send("EHLO client.example.net\r\n").startsWith("250-"));
+            assertTrue(smtp.send("MAIL FROM:<sender@remote.test>\r\n").startsWith("250"));
+            assertTrue(smtp.send("RCPT TO:<ann\u0001@corp.test>\r\n").startsWith("501 5.5.2"));
+            assertTrue(smtp.send("RCPT TO:<ann@corp.test>\rX\r\n").startsWith("501 5.5.2"));
+        }
+    }
+
+    /**
+     * A bare LF inside a message is refused and nothing of it is delivered: what SMTP smuggling
+     * (a message that ends, for another server, at {@code <LF>.<LF>}) and header injection need.
+     * Between commands a bare LF ends the command as CRLF does, as Postfix reads it by default:
+     * no command argument ever holds a line break.
+     */
+    @Test
+    void aBareLineFeedInAMessageIsRefusedAndNothingOfItDelivered() throws Exception {
+        try (RawSmtp smtp = connect()) {
+            assertTrue(smtp.send("EHLO client.example.net\r\n").startsWith("250-"));
+            assertTrue(smtp.send("MAIL FROM:<sender@remote.test>\r\n").startsWith("250"));
+            assertTrue(smtp.send("RCPT TO:<ann@corp.test>\r\n").startsWith("250"));
+            assertTrue(smtp.send("DATA\r\n").startsWith("354"));
+            String reply = smtp.send("Message-ID: <smuggled@remote.test>\r\nSubject: lf\nReply-To: <attacker@evil.example>\r\n\r\n"
+                + "body\n.\nMAIL FROM:<spoof@paypal.example>\r\n.\r\n");
+            assertTrue(reply.startsWith("500 5.0.0"), reply);
+        }
+        try (RawSmtp smtp = connect()) {
+            String reply = smtp.send("EHLO client.example.net\nMAIL FROM:<sender@remote.test>\r\n");
+            assertTrue(reply.startsWith("250-mail.e2e.test Hello client.example.net [127.0.0.1]\n"), reply);
+            assertEquals("250 2.1.0 Sender <sender@remote.test> OK\n", smtp.reply());
+            assertTrue(smtp.send("RCPT TO:<ann@corp.test>\r\n").startsWith("250"));
+            assertTrue(smtp.send("DATA\r\n").startsWith("354"));
+            assertTrue(smtp.send("Message-ID: <after-lf@remote.test>\r\nSubject: fine\r\n\r\nok\r\n.\r\n").startsWith("250"));
+        }
+        clients.fetch("imap", "ann@corp.test", PASSWORD, "<after-lf@remote.test>", DELIVERY);
+        Set<String> delivered = clients.messageIds("imap", "ann@corp.test", PASSWORD);
+        assertFalse(delivered.contains("<smuggled@remote.test>"), delivered::toString);
     }
 
     /** A message that starts with its empty line still gets our Received field, as its header. */
