@@ -314,6 +314,43 @@ class ImapComplianceIT {
         }
     }
 
+    /**
+     * MULTIAPPEND (RFC 3502): several messages in one APPEND, each with its flags and date, stored
+     * all or none (over quota at the third: the two before are deleted again); one APPEND larger
+     * than James' in-memory limit (10 MiB) is taken too, and one over the literal limit gets
+     * {@code NO [TOOBIG]} before the client sends it.
+     */
+    @Test
+    void multiappendStoresAllMessagesOrNone() throws Exception {
+        String user = newUser("multiappend");
+        String one = "From: a@remote.test\r\nSubject: one\r\n\r\nbody1\r\n";
+        String two = "From: a@remote.test\r\nSubject: two\r\n\r\nbody2\r\n";
+        try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
+            assertTrue(imap.command("c", "CAPABILITY").contains(" MULTIAPPEND"));
+            imap.send("a APPEND Archive (\\Seen) {" + one.length() + "+}\r\n" + one
+                + " (\\Flagged) \"24-Mar-2007 23:00:00 +0200\" {" + two.length() + "+}\r\n" + two + "\r\n");
+            String appended = imap.until("a");
+            assertTrue(appended.matches("(?s)a OK \\[APPENDUID \\d+ 1:2\\] .*"), appended);
+            imap.command("s", "SELECT Archive");
+            String fetched = imap.command("f", "FETCH 1:2 (FLAGS INTERNALDATE BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
+            assertTrue(fetched.contains("* 1 FETCH (FLAGS (\\Recent \\Seen)") && fetched.contains("Subject: one"), fetched);
+            assertTrue(fetched.contains("* 2 FETCH (FLAGS (\\Flagged \\Recent) INTERNALDATE \"24-Mar-2007 21:00:00 +0000\""), fetched);
+            String big = "Subject: big\r\n\r\n" + ("x".repeat(998) + "\r\n").repeat(12 * 1024);
+            assertTrue(imap.append("b", "Archive", big).contains("b OK [APPENDUID"));
+            assertTrue(imap.command("z", "APPEND Archive {60000000}").startsWith("z NO [TOOBIG]"));
+        }
+        String limited = newUser("twomessages");
+        server.cliOk("SetMaxMessageCountQuota", "#private&" + limited, "2");
+        try (RawImap imap = RawImap.login(server, limited, PASSWORD)) {
+            imap.command("s", "SELECT INBOX");
+            imap.send("q APPEND INBOX {3+}\r\nabc {3+}\r\ndef {3+}\r\nghi\r\n");
+            String refused = imap.until("q");
+            // The two stored first were announced, and are gone again.
+            assertTrue(refused.contains("* 2 EXISTS") && refused.contains("q NO [OVERQUOTA]"), refused);
+            assertTrue(imap.command("t", "STATUS INBOX (MESSAGES)").contains("(MESSAGES 0)"));
+        }
+    }
+
     /** LIST-EXTENDED's list of patterns (RFC 5258 3), each mailbox listed once. */
     @Test
     void listTakesSeveralPatterns() throws Exception {

@@ -1,6 +1,7 @@
 package org.mailhaven.imap;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
@@ -77,6 +78,8 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         LINE,
         /** Passing the bytes of a literal to James. */
         LITERAL,
+        /** Writing the bytes of an APPENDed message to its file ({@link AppendSpool}). */
+        SPOOL,
         /** Dropping the bytes of a literal of a command James has answered. */
         DISCARD,
         /** Dropping the rest of a line of a command James has answered. */
@@ -85,7 +88,10 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         CLOSED
     }
 
+    private final long literalLimit;
     private State state = State.LINE;
+    /** The messages of the APPEND being read, once logged in; null otherwise. */
+    private AppendSpool spool;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private long remaining;
     /** The line being read starts a command (not the rest of one after a literal). */
@@ -111,6 +117,20 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     /** {@link #read} is running (a task it scheduled may find it so in some executors). */
     private boolean reading;
     private final ImapResponseLines responses = new ImapResponseLines(this::responseLine);
+
+    /** {@code literalLimit}: the largest message an APPEND may carry ({@code literalSizeLimit} of conf/imapserver.xml). */
+    ImapCommandGuard(long literalLimit) {
+        this.literalLimit = literalLimit;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (spool != null) {
+            spool.discard();
+            spool = null;
+        }
+        ctx.fireChannelInactive();
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
@@ -167,6 +187,13 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
                         firstPart = false;
                     }
                     ctx.fireChannelRead(bytes.readRetainedSlice(length));
+                }
+                case SPOOL -> {
+                    int length = (int) Math.min(remaining, bytes.readableBytes());
+                    remaining -= length;
+                    if (!spoolBytes(ctx, bytes, length)) {
+                        break reading;
+                    }
                 }
                 case DISCARD -> {
                     int length = (int) Math.min(remaining, bytes.readableBytes());
@@ -298,6 +325,10 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
             firstPart = true;
             // Held before James sees the line: it may answer within this call.
             holding = STATE_CHANGING.contains(command);
+            if (spool != null) {
+                handSpooled(ctx, text);
+                return;
+            }
             ctx.fireChannelRead(Unpooled.wrappedBuffer(complete));
             return;
         }
@@ -321,6 +352,10 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
             firstPart = true;
             return;
         }
+        if (command.equals("APPEND") && authenticated(ctx)) {
+            spoolLiteral(ctx, text, before, size, nonSynchronising, literal);
+            return;
+        }
         count(text);
         // James refuses a command it cannot run while it reads the line, in this very call.
         watching = true;
@@ -340,6 +375,80 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         }
         state = size == 0 ? State.LINE : State.LITERAL;
         firstPart = false;
+    }
+
+    /**
+     * A literal of an APPEND after login: its bytes go to a file of the {@link AppendSpool}, not to
+     * James; a message over the limits is refused with {@code NO [TOOBIG]} and the command dropped.
+     */
+    private void spoolLiteral(ChannelHandlerContext ctx, String text, String before, long size, boolean nonSynchronising,
+                              Matcher literal) {
+        if (firstPart) {
+            spool = new AppendSpool(literalLimit);
+        }
+        String refusal = spool.refusal(size);
+        if (refusal != null) {
+            LOGGER.info("IMAP client {}: APPEND refused: {}", ctx.channel().remoteAddress(), refusal);
+            spool.discard();
+            spool = null;
+            // The first line went nowhere yet, so James counts no answer to it; ours is the answer.
+            if (!firstPart) {
+                inFlight = Math.max(0, inFlight - 1);
+            }
+            ctx.writeAndFlush(Unpooled.copiedBuffer(tag + " NO [TOOBIG] " + refusal + "\r\n", StandardCharsets.US_ASCII));
+            skipRestOfCommand(literal);
+            return;
+        }
+        count(text);
+        try {
+            spool.start(before, size);
+        } catch (IOException e) {
+            spoolFailed(ctx, e);
+            return;
+        }
+        remaining = size;
+        if (!nonSynchronising) {
+            ctx.writeAndFlush(Unpooled.copiedBuffer("+ Ok\r\n", StandardCharsets.US_ASCII));
+        }
+        firstPart = false;
+        state = State.SPOOL;
+        if (size == 0) {
+            spoolBytes(ctx, Unpooled.EMPTY_BUFFER, 0);
+        }
+    }
+
+    /** Writes {@code length} bytes of a spooled literal; false if the connection is to close. */
+    private boolean spoolBytes(ChannelHandlerContext ctx, ByteBuf bytes, int length) {
+        try {
+            spool.write(bytes, length);
+            if (remaining == 0) {
+                spool.end();
+                state = State.LINE;
+            }
+            return true;
+        } catch (IOException e) {
+            spoolFailed(ctx, e);
+            return false;
+        }
+    }
+
+    private void spoolFailed(ChannelHandlerContext ctx, IOException e) {
+        LOGGER.error("IMAP client {}: APPEND could not be written to a temporary file: {}", ctx.channel().remoteAddress(), e.toString());
+        spool.discard();
+        spool = null;
+        bye(ctx, "* BYE [UNAVAILABLE] The server cannot take messages now\r\n");
+    }
+
+    /** The whole APPEND, its messages spooled, as one line for James; the files no request took are deleted. */
+    private void handSpooled(ChannelHandlerContext ctx, String lastLine) {
+        ImapSession session = ctx.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get();
+        String whole = spool.finish(lastLine, session);
+        spool = null;
+        try {
+            ctx.fireChannelRead(Unpooled.copiedBuffer(whole, StandardCharsets.ISO_8859_1));
+        } finally {
+            AppendSpool.discardUntaken(session);
+        }
     }
 
     /** A command's first line goes to James: it will answer it once. (A blank line it ignores.) */

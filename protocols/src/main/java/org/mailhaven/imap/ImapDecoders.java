@@ -14,7 +14,7 @@ import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 /**
  * James' IMAP command decoder with our parsers where we read more than James does (LIST with
  * several patterns: {@link PatternListParser}; SORT and THREAD, also after UID:
- * {@link SortAndThreadParsers}) and mailbox names that are not modified UTF-7 refused
+ * {@link SortAndThreadParsers}; APPEND of several messages: {@link AppendParser}) and mailbox names that are not modified UTF-7 refused
  * ({@link MailboxNameDecoding}). The {@code imapDecoder} bean of
  * {@code META-INF/mailhaven/spring-overrides.xml}.
  */
@@ -25,7 +25,8 @@ public final class ImapDecoders implements ImapCommandParserFactory {
     private ImapDecoders(UnpooledStatusResponseFactory responses) {
         this.james = new ImapParserFactory(responses);
         // James' UID parser finds the command after UID in the factory it is given: ours.
-        this.ours = Map.<String, ImapCommandParser>of("LIST", new PatternListParser(responses),
+        this.ours = Map.<String, ImapCommandParser>of("APPEND", new AppendParser(responses),
+            "LIST", new PatternListParser(responses),
             "SORT", new SortAndThreadParsers.SortParser(responses),
             "THREAD", new SortAndThreadParsers.ThreadParser(responses),
             "UID", new UidCommandParser(this, responses));

@@ -1,5 +1,8 @@
 package org.mailhaven.imap;
 
+import java.util.List;
+import java.util.stream.Stream;
+
 import org.apache.james.events.EventBus;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.MailboxTyper;
@@ -34,6 +37,8 @@ public final class ImapProcessors {
         mended = new InvalidMailboxNames(mended);
         mended = new SortAndThread(mended);
         mended = new CondstoreAnnounced(mended);
-        return new AddedCapabilities(mended, SortAndThread.CAPABILITIES);
+        mended = new MultiAppend(mended, mailboxManager);
+        return new AddedCapabilities(mended, Stream.of(SortAndThread.CAPABILITIES, MultiAppend.CAPABILITIES)
+            .flatMap(List::stream).toList());
     }
 }

@@ -1,5 +1,8 @@
 package org.mailhaven.imap;
 
+import org.apache.commons.configuration2.HierarchicalConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.decode.ImapDecoder;
@@ -11,6 +14,7 @@ import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
 import org.apache.james.protocols.netty.HandlerConstants;
+import org.apache.james.util.Size;
 import org.mailhaven.access.ClientConnections;
 import org.mailhaven.access.ConnectionLimitHandler;
 
@@ -27,6 +31,8 @@ public class LimitedImapServerFactory extends IMAPServerFactory {
     private final ImapEncoder encoder;
     private final ImapProcessor processor;
     private final ImapMetrics metrics;
+    /** Without a literalSizeLimit: large, but ten of it still fit in a long. */
+    private static final long NO_LITERAL_LIMIT = Long.MAX_VALUE / 16;
     private final GaugeRegistry gaugeRegistry;
 
     public LimitedImapServerFactory(FileSystem fileSystem, ImapDecoder decoder, ImapEncoder encoder, ImapProcessor processor,
@@ -44,10 +50,21 @@ public class LimitedImapServerFactory extends IMAPServerFactory {
         ConnectionLimitHandler limits = new ConnectionLimitHandler("IMAP", ClientConnections.fromSystem("imap"),
             reason -> "* BYE [UNAVAILABLE] " + reason + "\r\n");
         return new IMAPServer(decoder, encoder, processor, metrics, gaugeRegistry) {
+            /** James' literalSizeLimit, which the guard applies to APPEND's messages (James no longer sees them). */
+            private long literalLimit = NO_LITERAL_LIMIT;
+
+            @Override
+            public void doConfigure(HierarchicalConfiguration<ImmutableNode> configuration) throws ConfigurationException {
+                super.doConfigure(configuration);
+                String limit = configuration.getString("literalSizeLimit", null);
+                long bytes = limit == null ? 0 : Size.parse(limit).asBytes();
+                literalLimit = bytes > 0 ? bytes : NO_LITERAL_LIMIT;
+            }
+
             @Override
             protected AbstractChannelPipelineFactory createPipelineFactory() {
                 return limits.around(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup(),
-                    pipeline -> pipeline.addBefore(HandlerConstants.FRAMER, "mailhaven-imap-commands", new ImapCommandGuard())
+                    pipeline -> pipeline.addBefore(HandlerConstants.FRAMER, "mailhaven-imap-commands", new ImapCommandGuard(literalLimit))
                         .addBefore(HandlerConstants.FRAMER, "mailhaven-imap-greeting", new ImapGreeting(getHelloName())));
             }
         };

@@ -21,7 +21,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
  */
 class ImapCommandGuardTest {
     private final StringBuilder james = new StringBuilder();
-    private final EmbeddedChannel channel = new EmbeddedChannel(new ImapCommandGuard(), new ChannelInboundHandlerAdapter() {
+    private final EmbeddedChannel channel = new EmbeddedChannel(new ImapCommandGuard(50L << 20), new ChannelInboundHandlerAdapter() {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             String text = ((ByteBuf) msg).toString(StandardCharsets.ISO_8859_1);

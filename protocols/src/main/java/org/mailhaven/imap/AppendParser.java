@@ -1,0 +1,100 @@
+package org.mailhaven.imap;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+import javax.mail.Flags;
+
+import org.apache.james.imap.api.ImapConstants;
+import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.Tag;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.decode.DecodingException;
+import org.apache.james.imap.decode.ImapRequestLineReader;
+import org.apache.james.imap.decode.base.AbstractImapCommandParser;
+import org.apache.james.imap.message.request.AppendRequest;
+import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
+
+/**
+ * APPEND with one message or several (MULTIAPPEND, RFC 3502:
+ * {@code APPEND box (\Seen) {n} (\Draft) "date" {m}}), each with its own flags and date. The
+ * messages were written to files by the guard ({@link AppendSpool}), which left {@code {=k}} in
+ * the line: one message is James' own {@link AppendRequest}, several a
+ * {@link MultiAppendRequest} for {@link MultiAppend}. A literal8 ({@code ~{n}}, RFC 3516) is
+ * taken as the bytes it holds.
+ */
+final class AppendParser extends AbstractImapCommandParser {
+    AppendParser(UnpooledStatusResponseFactory responses) {
+        super(ImapConstants.APPEND_COMMAND, responses);
+    }
+
+    @Override
+    protected ImapMessage decode(ImapRequestLineReader request, Tag tag, ImapSession session) throws DecodingException {
+        List<?> spooled = session.getAttribute(AppendSpool.SPOOLED) instanceof List<?> list ? list : List.of();
+        // Taken: from here the request (closed by James once it ran) owns the files.
+        session.setAttribute(AppendSpool.SPOOLED, null);
+        List<MultiAppendRequest.Message> messages = new ArrayList<>();
+        try {
+            String mailbox = request.mailbox();
+            do {
+                Flags flags = request.nextWordChar() == '(' ? request.flagList() : new Flags();
+                LocalDateTime date = request.nextWordChar() == '"' ? request.dateTime() : LocalDateTime.now();
+                messages.add(new MultiAppendRequest.Message(flags, Date.from(date.atZone(ZoneId.systemDefault()).toInstant()),
+                    spooled(request, spooled)));
+            } while (anotherMessage(request));
+            request.eol();
+            if (messages.size() == 1) {
+                MultiAppendRequest.Message only = messages.get(0);
+                return new AppendRequest(mailbox, only.flags(), only.date(), only.content(), tag);
+            }
+            return new MultiAppendRequest(tag, mailbox, messages);
+        } catch (DecodingException | RuntimeException e) {
+            spooled.forEach(literal -> close(literal));
+            throw e;
+        }
+    }
+
+    /** {@code {=k}} or {@code ~{=k}}: the k-th message the guard spooled. */
+    private static SpooledLiteral spooled(ImapRequestLineReader request, List<?> spooled) throws DecodingException {
+        if (request.nextWordChar() == '~') {
+            request.consume();
+        }
+        request.consumeChar('{');
+        request.consumeChar('=');
+        int index = 0;
+        int digits = 0;
+        while (Character.isDigit(request.nextChar()) && digits++ < 6) {
+            index = index * 10 + request.consume() - '0';
+        }
+        request.consumeChar('}');
+        if (digits == 0 || index >= spooled.size()) {
+            throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "Expected a message literal");
+        }
+        return (SpooledLiteral) spooled.get(index);
+    }
+
+    private static boolean anotherMessage(ImapRequestLineReader request) throws DecodingException {
+        if (request.nextChar() != ' ') {
+            return false;
+        }
+        while (request.nextChar() == ' ') {
+            request.consume();
+        }
+        char next = request.nextChar();
+        return next != '\r' && next != '\n';
+    }
+
+    private static void close(Object literal) {
+        try {
+            ((Closeable) literal).close();
+        } catch (IOException e) {
+            // The guard's cleanup at the end of the connection tries again.
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package org.mailhaven.imap;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Date;
+import java.util.List;
+
+import javax.mail.Flags;
+
+import org.apache.james.imap.api.ImapConstants;
+import org.apache.james.imap.api.Tag;
+import org.apache.james.imap.message.request.AbstractImapRequest;
+
+/** An APPEND of several messages (RFC 3502), all or none of which are to be stored. */
+final class MultiAppendRequest extends AbstractImapRequest implements Closeable {
+    record Message(Flags flags, Date date, SpooledLiteral content) {
+    }
+
+    private final String mailbox;
+    private final List<Message> messages;
+
+    MultiAppendRequest(Tag tag, String mailbox, List<Message> messages) {
+        super(tag, ImapConstants.APPEND_COMMAND);
+        this.mailbox = mailbox;
+        this.messages = List.copyOf(messages);
+    }
+
+    String mailbox() {
+        return mailbox;
+    }
+
+    List<Message> messages() {
+        return messages;
+    }
+
+    /** Deletes the spooled files; James calls it once the command ran. */
+    @Override
+    public void close() throws IOException {
+        for (Message message : messages) {
+            message.content().close();
+        }
+    }
+}
