@@ -70,6 +70,8 @@ class ImapComplianceIT {
             List<String> all = listed(imap.command("a", "LIST \"\" \"*\""));
             assertEquals(6, all.size(), all::toString);
             assertFalse(all.toString().contains("Spam") || all.toString().contains("Outbox"), all::toString);
+            // Plain LIST names the attributes too (clients that find Sent and Trash from it).
+            assertTrue(all.contains("Sent (\\HasNoChildren \\Sent)") && all.contains("INBOX (\\HasNoChildren)"), all::toString);
 
             String special = imap.command("b", "LIST (SPECIAL-USE) \"\" \"*\"");
             assertTrue(special.contains("b OK"), special);
@@ -358,7 +360,8 @@ class ImapComplianceIT {
         try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
             String reply = imap.command("l", "LIST \"\" (INBOX S* \"Dr*\" Sent)");
             assertTrue(reply.contains("l OK"), reply);
-            assertEquals(List.of("INBOX (\\HasNoChildren)", "Sent (\\HasNoChildren)", "Drafts (\\HasNoChildren)"), listed(reply));
+            assertEquals(List.of("INBOX (\\HasNoChildren)", "Sent (\\HasNoChildren \\Sent)", "Drafts (\\HasNoChildren \\Drafts)"),
+                listed(reply));
             String special = imap.command("m", "LIST (SUBSCRIBED) \"\" (T* J*) RETURN (SPECIAL-USE)");
             assertEquals(List.of("Trash (\\HasNoChildren \\Trash \\Subscribed)", "Junk (\\HasNoChildren \\Junk \\Subscribed)"),
                 listed(special), special);

@@ -66,7 +66,7 @@ final class FetchAnswers extends ForwardingImapProcessor {
         // is asked as BODYSTRUCTURE, the same structure that the encoder writes without extensions.
         boolean structureAsBody = data.contains(FetchData.Item.BODY) && data.getBodyElements().isEmpty()
             && !data.contains(FetchData.Item.BODY_STRUCTURE);
-        FetchData.Builder withFields = FetchData.Builder.from(data)
+        FetchData.Builder withFields = FetchItems.copyOf(data)
             .add(new BodyFetchElement(ADDRESS_FIELDS, SectionType.HEADER_FIELDS, null, FIELDS, null, null), true);
         if (structureAsBody) {
             withFields.fetch(FetchData.Item.BODY_STRUCTURE);

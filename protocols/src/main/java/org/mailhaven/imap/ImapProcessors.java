@@ -34,6 +34,7 @@ public final class ImapProcessors {
         mended = new SearchModSeqs(mended);
         mended = new CopyUidResponses(mended);
         mended = new ListPatterns(mended);
+        mended = new SpecialUseListed(mended);
         mended = new InvalidMailboxNames(mended);
         mended = new SortAndThread(mended);
         mended = new CondstoreAnnounced(mended);
