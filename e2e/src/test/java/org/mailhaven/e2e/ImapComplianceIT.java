@@ -353,6 +353,34 @@ class ImapComplianceIT {
         }
     }
 
+    /**
+     * CATENATE (RFC 4469): a message built from text sent with the command and sections of
+     * stored messages named by IMAP URLs; a URL of another UIDVALIDITY is {@code NO [BADURL ...]}
+     * and stores nothing; a missing target is {@code NO [TRYCREATE]}.
+     */
+    @Test
+    void catenateBuildsAMessageFromTextAndStoredSections() throws Exception {
+        String user = newUser("catenate");
+        String original = "From: a@remote.test\r\nSubject: original\r\n\r\nthe original body\r\n";
+        try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
+            assertTrue(imap.command("c", "CAPABILITY").contains(" CATENATE"));
+            String appended = imap.append("p", "INBOX", original);
+            String uidValidity = appended.replaceAll("(?s).*APPENDUID (\\d+) .*", "$1");
+            String header = "From: me@example.com\r\nSubject: forward\r\n\r\n";
+            imap.send("a APPEND Drafts CATENATE (TEXT {" + header.length() + "+}\r\n" + header
+                + " URL \"/INBOX;UIDVALIDITY=" + uidValidity + "/;UID=1/;SECTION=TEXT\" URL \"/INBOX/;UID=1/;PARTIAL=21.7\")\r\n");
+            assertTrue(imap.until("a").contains("a OK [APPENDUID"));
+            imap.command("s", "SELECT Drafts");
+            String built = imap.command("f", "FETCH 1 BODY.PEEK[]");
+            assertTrue(built.contains(header + "the original body\r\nSubject)"), built);
+            String bad = imap.command("b", "APPEND Drafts CATENATE (URL \"/INBOX;UIDVALIDITY=1/;UID=1\")");
+            assertTrue(bad.startsWith("b NO [BADURL /INBOX;UIDVALIDITY=1/;UID=1]"), bad);
+            String missing = imap.command("m", "APPEND Nowhere CATENATE (URL \"/INBOX/;UID=1\")");
+            assertTrue(missing.startsWith("m NO [TRYCREATE]"), missing);
+            assertTrue(imap.command("t", "STATUS Drafts (MESSAGES)").contains("(MESSAGES 1)"));
+        }
+    }
+
     /** LIST-EXTENDED's list of patterns (RFC 5258 3), each mailbox listed once. */
     @Test
     void listTakesSeveralPatterns() throws Exception {

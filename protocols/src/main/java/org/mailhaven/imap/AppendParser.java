@@ -25,8 +25,8 @@ import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
  * APPEND with one message or several (MULTIAPPEND, RFC 3502:
  * {@code APPEND box (\Seen) {n} (\Draft) "date" {m}}), each with its own flags and date. The
  * messages were written to files by the guard ({@link AppendSpool}), which left {@code {=k}} in
- * the line: one message is James' own {@link AppendRequest}, several a
- * {@link MultiAppendRequest} for {@link MultiAppend}. A literal8 ({@code ~{n}}, RFC 3516) is
+ * the line: one message is James' own {@link AppendRequest}, several, or one built with
+ * {@code CATENATE (TEXT ... URL ...)} (RFC 4469), a {@link MultiAppendRequest} for {@link MultiAppend}. A literal8 ({@code ~{n}}, RFC 3516) is
  * taken as the bytes it holds.
  */
 final class AppendParser extends AbstractImapCommandParser {
@@ -46,18 +46,47 @@ final class AppendParser extends AbstractImapCommandParser {
                 Flags flags = request.nextWordChar() == '(' ? request.flagList() : new Flags();
                 LocalDateTime date = request.nextWordChar() == '"' ? request.dateTime() : LocalDateTime.now();
                 messages.add(new MultiAppendRequest.Message(flags, Date.from(date.atZone(ZoneId.systemDefault()).toInstant()),
-                    spooled(request, spooled)));
+                    parts(request, spooled)));
             } while (anotherMessage(request));
             request.eol();
-            if (messages.size() == 1) {
+            if (messages.size() == 1 && messages.get(0).literal().isPresent()) {
                 MultiAppendRequest.Message only = messages.get(0);
-                return new AppendRequest(mailbox, only.flags(), only.date(), only.content(), tag);
+                return new AppendRequest(mailbox, only.flags(), only.date(), only.literal().get(), tag);
             }
             return new MultiAppendRequest(tag, mailbox, messages);
         } catch (DecodingException | RuntimeException e) {
             spooled.forEach(literal -> close(literal));
             throw e;
         }
+    }
+
+    /** A message: its literal, or {@code CATENATE (TEXT {=k} URL "..." ...)} (RFC 4469). */
+    private static List<Catenation.Part> parts(ImapRequestLineReader request, List<?> spooled) throws DecodingException {
+        char next = request.nextWordChar();
+        if (next != 'C' && next != 'c') {
+            return List.of(new Catenation.Text(spooled(request, spooled)));
+        }
+        if (!request.atom().equalsIgnoreCase("CATENATE")) {
+            throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "Expected CATENATE");
+        }
+        request.nextWordChar();
+        request.consumeChar('(');
+        List<Catenation.Part> parts = new ArrayList<>();
+        while (request.nextWordChar() != ')') {
+            String kind = request.atom();
+            if (kind.equalsIgnoreCase("TEXT")) {
+                parts.add(new Catenation.Text(spooled(request, spooled)));
+            } else if (kind.equalsIgnoreCase("URL")) {
+                parts.add(new Catenation.Url(request.astring()));
+            } else {
+                throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "Expected TEXT or URL");
+            }
+        }
+        request.consume();
+        if (parts.isEmpty()) {
+            throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "CATENATE without parts");
+        }
+        return parts;
     }
 
     /** {@code {=k}} or {@code ~{=k}}: the k-th message the guard spooled. */

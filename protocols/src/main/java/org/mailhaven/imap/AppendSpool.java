@@ -56,7 +56,7 @@ final class AppendSpool {
     /** The command text before the literal, and a file for the literal's {@code size} bytes. */
     void start(String before, long size) throws IOException {
         Path file = Files.createTempFile("mailhaven-append", ".eml");
-        literals.add(new SpooledLiteral(file, size));
+        literals.add(new SpooledLiteral(file, size, before.endsWith("~")));
         text.append(before).append("{=").append(literals.size() - 1).append('}');
         total += size;
         writing = FileChannel.open(file, StandardOpenOption.WRITE);

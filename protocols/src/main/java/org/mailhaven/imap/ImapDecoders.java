@@ -12,10 +12,11 @@ import org.apache.james.imap.decode.parser.UidCommandParser;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 
 /**
- * James' IMAP command decoder with our parsers where we read more than James does (LIST with
- * several patterns: {@link PatternListParser}; SORT and THREAD, also after UID:
- * {@link SortAndThreadParsers}; APPEND of several messages: {@link AppendParser}) and mailbox names that are not modified UTF-7 refused
- * ({@link MailboxNameDecoding}). The {@code imapDecoder} bean of
+ * James' IMAP command decoder with our parsers where we read more than James does: LIST with
+ * several patterns ({@link PatternListParser}); SORT and THREAD ({@link SortAndThreadParsers});
+ * FETCH with BINARY items ({@link BinaryFetchParser}); APPEND of several messages and CATENATE
+ * ({@link AppendParser}); each also after UID where it applies. Mailbox names that are not
+ * modified UTF-7 are refused ({@link MailboxNameDecoding}). The {@code imapDecoder} bean of
  * {@code META-INF/mailhaven/spring-overrides.xml}.
  */
 public final class ImapDecoders implements ImapCommandParserFactory {
@@ -26,6 +27,7 @@ public final class ImapDecoders implements ImapCommandParserFactory {
         this.james = new ImapParserFactory(responses);
         // James' UID parser finds the command after UID in the factory it is given: ours.
         this.ours = Map.<String, ImapCommandParser>of("APPEND", new AppendParser(responses),
+            "FETCH", new BinaryFetchParser(responses),
             "LIST", new PatternListParser(responses),
             "SORT", new SortAndThreadParsers.SortParser(responses),
             "THREAD", new SortAndThreadParsers.ThreadParser(responses),

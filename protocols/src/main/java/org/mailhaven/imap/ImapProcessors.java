@@ -31,6 +31,7 @@ public final class ImapProcessors {
         // Innermost first: each sees what the ones inside it answer.
         ImapProcessor mended = new FailedSelectionDeselects(james);
         mended = new FetchAnswers(mended);
+        mended = new BinaryFetch(mended);
         mended = new SearchModSeqs(mended);
         mended = new CopyUidResponses(mended);
         mended = new ListPatterns(mended);
@@ -38,8 +39,10 @@ public final class ImapProcessors {
         mended = new InvalidMailboxNames(mended);
         mended = new SortAndThread(mended);
         mended = new CondstoreAnnounced(mended);
+        mended = new BinaryAppends(mended);
         mended = new MultiAppend(mended, mailboxManager);
-        return new AddedCapabilities(mended, Stream.of(SortAndThread.CAPABILITIES, MultiAppend.CAPABILITIES)
+        return new AddedCapabilities(mended, Stream.of(SortAndThread.CAPABILITIES, MultiAppend.CAPABILITIES,
+            BinaryFetch.CAPABILITIES)
             .flatMap(List::stream).toList());
     }
 }

@@ -1,5 +1,6 @@
 package org.mailhaven.imap;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,22 +18,27 @@ import org.apache.james.imap.message.request.AppendRequest;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.model.UidValidity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * MULTIAPPEND (RFC 3502): the messages of one APPEND are stored in order by James' own APPEND,
  * one after the other, and answered as one command: {@code OK [APPENDUID v 7:9]} once all are
  * stored; if one fails, those stored before it are deleted again and the command gets the
  * failure's answer ({@code NO [TRYCREATE]}, {@code NO [OVERQUOTA]}, ...), so a client that
- * retries stores no message twice. Other sessions may see the deleted ones come and go.
+ * retries stores no message twice. Other sessions may see the deleted ones come and go. A
+ * message built with CATENATE (RFC 4469) is put together first ({@link Catenation}); a URL that
+ * names nothing readable fails the command with {@code NO [BADURL url]}.
  */
 final class MultiAppend extends ForwardingImapProcessor {
-    static final List<Capability> CAPABILITIES = List.of(Capability.of("MULTIAPPEND"));
+    static final List<Capability> CAPABILITIES = List.of(Capability.of("MULTIAPPEND"), Capability.of("CATENATE"));
     private static final Logger LOGGER = LoggerFactory.getLogger(MultiAppend.class);
     private static final String APPENDUID = "APPENDUID";
 
@@ -52,11 +58,45 @@ final class MultiAppend extends ForwardingImapProcessor {
         return Mono.defer(() -> {
             Stored stored = new Stored(request, responder);
             return Flux.fromIterable(request.messages())
-                .concatMap(part -> stored.failure != null ? Mono.empty()
-                    : next.processReactive(new AppendRequest(request.mailbox(), part.flags(), part.date(), part.content(),
-                        request.getTag()), stored, session))
+                .concatMap(part -> stored.failure != null ? Mono.empty() : append(request, part, stored, session))
                 .then(Mono.defer(() -> stored.failure == null ? Mono.fromRunnable(stored::answer) : rollBack(stored, session)));
         });
+    }
+
+    /** Stores one message by James' APPEND; one built with CATENATE first, off the network thread. */
+    private Mono<Void> append(MultiAppendRequest request, MultiAppendRequest.Message message, Stored stored, ImapSession session) {
+        if (message.literal().isPresent()) {
+            return next.processReactive(new AppendRequest(request.mailbox(), message.flags(), message.date(), message.literal().get(),
+                request.getTag()), stored, session);
+        }
+        MailboxPath target = PathConverter.forSession(session).buildFullPath(request.mailbox());
+        // A missing target is answered TRYCREATE whatever the URLs name (RFC 4469 5).
+        return Mono.from(mailboxManager.mailboxExists(target, session.getMailboxSession()))
+            .flatMap(exists -> exists ? Mono.empty() : Mono.fromRunnable(() -> stored.failure = responses.taggedNo(request.getTag(),
+                request.getCommand(), HumanReadableText.FAILURE_NO_SUCH_MAILBOX, ResponseCode.tryCreate())))
+            .then(Mono.defer(() -> stored.failure != null ? Mono.empty()
+                : Mono.fromCallable(() -> new Catenation(mailboxManager, session).build(message.parts()))
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .flatMap(built -> next.processReactive(new AppendRequest(request.mailbox(), message.flags(), message.date(), built,
+                        request.getTag()), stored, session).doFinally(signal -> delete(built)))
+                    .onErrorResume(Catenation.BadUrl.class, e -> Mono.fromRunnable(() -> {
+                        LOGGER.info("CATENATE refused {}: {}", e.url, e.getMessage());
+                        stored.failure = new ExtensionResponses.CodedRefusal(request.getTag(), request.getCommand(), "BADURL", e.url,
+                            "failed. " + e.getMessage());
+                    }))
+                    .onErrorResume(e -> e instanceof MailboxException || e instanceof IOException, e -> Mono.fromRunnable(() -> {
+                        LOGGER.warn("CATENATE to {} failed: {}", request.mailbox(), e.toString());
+                        stored.failure = responses.taggedNo(request.getTag(), request.getCommand(),
+                            HumanReadableText.GENERIC_FAILURE_DURING_PROCESSING);
+                    }))));
+    }
+
+    private static void delete(SpooledLiteral built) {
+        try {
+            built.close();
+        } catch (IOException e) {
+            LOGGER.warn("Could not delete a CATENATE file: {}", e.getMessage());
+        }
     }
 
     /** Deletes what was stored before the failure, then answers with the failure. */
@@ -78,7 +118,7 @@ final class MultiAppend extends ForwardingImapProcessor {
         private final Responder responder;
         private final List<MessageUid> uids = new ArrayList<>();
         private long uidValidity;
-        private StatusResponse failure;
+        private ImapResponseMessage failure;
 
         Stored(MultiAppendRequest request, Responder responder) {
             this.request = request;

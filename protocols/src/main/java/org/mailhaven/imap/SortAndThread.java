@@ -85,14 +85,14 @@ final class SortAndThread extends ForwardingImapProcessor {
     private Mono<ImapResponseMessage> sorted(SortRequest sort, List<MessageUid> uids, ImapSession session) {
         return fields(uids, session, sort.useUids())
             .map(messages -> messages.stream().sorted(SortOrder.of(sort.order())).map(MessageFields::id).toList())
-            .map(ids -> sort.returns().isEmpty() ? (ImapResponseMessage) new SortAndThreadResponses.Sorted(ids)
-                : new SortAndThreadResponses.Esorted(sort.getTag(), sort.useUids(), sort.returns(), ids));
+            .map(ids -> sort.returns().isEmpty() ? (ImapResponseMessage) new ExtensionResponses.Sorted(ids)
+                : new ExtensionResponses.Esorted(sort.getTag(), sort.useUids(), sort.returns(), ids));
     }
 
     private Mono<ImapResponseMessage> threaded(ThreadRequest thread, List<MessageUid> uids, ImapSession session) {
         return fields(uids, session, thread.useUids())
             .map(messages -> messages.stream().map(MessageFields::forThreading).toList())
-            .map(messages -> new SortAndThreadResponses.Threaded(thread.algorithm() == ThreadRequest.Algorithm.REFERENCES
+            .map(messages -> new ExtensionResponses.Threaded(thread.algorithm() == ThreadRequest.Algorithm.REFERENCES
                 ? Threads.references(messages) : Threads.orderedSubject(messages)));
     }
 

@@ -16,10 +16,21 @@ import org.apache.james.imap.message.Literal;
 final class SpooledLiteral implements Literal, Closeable {
     private final Path file;
     private final long size;
+    private final boolean binary;
 
     SpooledLiteral(Path file, long size) {
+        this(file, size, false);
+    }
+
+    /** {@code binary}: sent as a literal8 ({@code ~{n}}, RFC 3516), so it may hold any byte. */
+    SpooledLiteral(Path file, long size, boolean binary) {
         this.file = file;
         this.size = size;
+        this.binary = binary;
+    }
+
+    boolean binary() {
+        return binary;
     }
 
     @Override

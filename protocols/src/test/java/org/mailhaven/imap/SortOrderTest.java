@@ -42,8 +42,8 @@ class SortOrderTest {
 
     @Test
     void esortSetsKeepTheSortOrder() {
-        assertEquals("3,1:2,4", SortAndThreadResponses.inOrder(List.of(3L, 1L, 2L, 4L)));
-        assertEquals("1:5", SortAndThreadResponses.inOrder(List.of(1L, 2L, 3L, 4L, 5L)));
-        assertEquals("", SortAndThreadResponses.inOrder(List.of()));
+        assertEquals("3,1:2,4", ExtensionResponses.inOrder(List.of(3L, 1L, 2L, 4L)));
+        assertEquals("1:5", ExtensionResponses.inOrder(List.of(1L, 2L, 3L, 4L, 5L)));
+        assertEquals("", ExtensionResponses.inOrder(List.of()));
     }
 }

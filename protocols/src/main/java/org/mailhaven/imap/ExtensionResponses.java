@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 
+import org.apache.james.imap.api.ImapCommand;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.Tag;
 import org.apache.james.imap.api.message.request.SearchResultOption;
@@ -11,12 +12,17 @@ import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.encode.ImapEncoder;
 import org.apache.james.imap.encode.ImapResponseComposer;
+import org.apache.james.imap.message.response.FetchResponse;
 
 /**
- * The untagged answers of SORT and THREAD (RFC 5256 5) and a short BADCHARSET refusal, and the
- * encoder that writes them in front of James' own (the {@code imapEncoder} bean of {@code META-INF/mailhaven/spring-overrides.xml}).
+ * What the extensions we add answer and James' encoder cannot write, in front of it (the
+ * {@code imapEncoder} bean of {@code META-INF/mailhaven/spring-overrides.xml}): the untagged
+ * answers of SORT and THREAD (RFC 5256 5) and ESORT, a short BADCHARSET refusal, refusals with
+ * response codes James lacks ({@link CodedRefusal}), and FETCH responses with BINARY items, which
+ * go through James' encoder with a {@link BinaryLiteralComposer}. Every other answer is James'
+ * own, unchanged.
  */
-public final class SortAndThreadResponses implements ImapEncoder {
+public final class ExtensionResponses implements ImapEncoder {
     /** {@code * SORT 2 3 1}: message numbers or UIDs, in order. */
     record Sorted(List<Long> ids) implements ImapResponseMessage {
     }
@@ -32,9 +38,17 @@ public final class SortAndThreadResponses implements ImapEncoder {
     record Threaded(String threads) implements ImapResponseMessage {
     }
 
+    /**
+     * {@code tag NO [CODE argument] text} with a response code James cannot write (its codes are
+     * a closed set; {@code createExtension} prefixes an X): CATENATE's {@code [BADURL url]}, BINARY's
+     * {@code [UNKNOWN-CTE]}. {@code argument} may be null.
+     */
+    record CodedRefusal(Tag tag, ImapCommand command, String code, String argument, String text) implements ImapResponseMessage {
+    }
+
     private final ImapEncoder james;
 
-    public SortAndThreadResponses(ImapEncoder james) {
+    public ExtensionResponses(ImapEncoder james) {
         this.james = james;
     }
 
@@ -54,6 +68,14 @@ public final class SortAndThreadResponses implements ImapEncoder {
                 composer.message(threaded.threads());
             }
             composer.end();
+        } else if (message instanceof CodedRefusal refusal) {
+            composer.tag(refusal.tag()).message("NO").openSquareBracket().message(refusal.code());
+            if (refusal.argument() != null) {
+                composer.message(refusal.argument());
+            }
+            composer.closeSquareBracket().commandName(refusal.command()).message(refusal.text()).end();
+        } else if (message instanceof FetchResponse fetched && BinaryFetch.hasBinaryItems(fetched)) {
+            james.encode(message, new BinaryLiteralComposer(composer));
         } else if (message instanceof StatusResponse status && refusesCharset(status)) {
             // James' BADCHARSET lists every charset of the JVM (12 KB); these two are the ones every
             // client has, and SORT and THREAD take no other.
