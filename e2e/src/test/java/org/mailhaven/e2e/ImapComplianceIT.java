@@ -280,6 +280,27 @@ class ImapComplianceIT {
         }
     }
 
+    /**
+     * Raw UTF-8 header fields (RFC 6532) come back as received in header sections (James wrote a
+     * {@code ?} for each 8-bit byte) and as encoded words in ENVELOPE (James garbled them).
+     */
+    @Test
+    void eightBitHeaderFieldsComeBackAsReceived() throws Exception {
+        String user = newUser("utf8headers");
+        String message = "From: J\u00f6rg <j@x.de>\r\nSubject: Gr\u00fc\u00dfe\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n"
+            + "Content-Description: B\u00fccher\r\n\r\nx\r\n--b--\r\n";
+        try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
+            imap.append("p", "INBOX", message);
+            imap.command("s", "SELECT INBOX");
+            String fields = imap.command("f", "FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)] BODY.PEEK[1.MIME])");
+            assertTrue(fields.contains("BODY[HEADER.FIELDS (SUBJECT)] {20}\r\nSubject: Gr\u00fc\u00dfe\r\n\r\n"), fields);
+            assertTrue(fields.contains("Content-Description: B\u00fccher\r\n\r\n)"), fields);
+            String envelope = imap.command("e", "FETCH 1 ENVELOPE");
+            assertTrue(envelope.contains("(NIL \"=?ISO-8859-1?B?R3L832U=?=\" ((\"=?ISO-8859-1?Q?J=F6rg?=\" NIL \"j\" \"x.de\"))"), envelope);
+        }
+    }
+
     /** ESEARCH's MODSEQ with only MIN or MAX is that of the message returned (RFC 7162 3.1.5). */
     @Test
     void esearchMinAndMaxNameTheirOwnModSequence() throws Exception {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.mail.internet.AddressException;
 import javax.mail.internet.InternetAddress;
@@ -26,19 +27,25 @@ import org.apache.james.imap.message.response.FetchResponse.BodyElement;
 import org.apache.james.imap.message.response.FetchResponse.Envelope;
 import org.apache.james.imap.message.response.FetchResponse.Envelope.Address;
 import org.apache.james.imap.processor.fetch.MimeBodyElement;
+import org.apache.james.mailbox.model.Header;
 import org.apache.james.mime4j.codec.EncoderUtil;
+import org.apache.james.mime4j.codec.EncoderUtil.Usage;
 
 import reactor.core.publisher.Mono;
 
 /**
- * Two things James 3.8.1's FETCH answers get wrong, mended in each FETCH response:
+ * What James 3.8.1's FETCH answers get wrong, mended in each FETCH response:
  * <ul>
  * <li>ENVELOPE takes the display name only from a phrase ({@code "Real Name" <user@domain>}), not
  * from the older comment form {@code user@domain (Real Name)}, which Dovecot, Cyrus and Jakarta
  * Mail read as the name; clients that list ENVELOPE's name showed a bare address. James parses
  * the address fields with a parser that drops comments, so the fields are fetched alongside
  * (under a response name of our own, not written to the client) and read again with Jakarta
- * Mail's parser, which keeps them; only addresses without a name get one.</li>
+ * Mail's parser, which keeps them; addresses without a name get one.</li>
+ * <li>Raw UTF-8 in header fields (RFC 6532): sections of header fields came with {@code ?} for
+ * each 8-bit byte, ENVELOPE's subject too, and its display names were garbled (each byte taken
+ * as a Latin-1 character). Sections are now the received bytes ({@link HeaderSections}); in
+ * ENVELOPE, which clients read as text, such a subject or name is an encoded word (RFC 2047).</li>
  * <li>{@code BODY[1.1.MIME]} of a part without header fields was empty, though a MIME header ends
  * with its empty line as every header does (RFC 3501 6.4.5; Dovecot answers CRLF).</li>
  * </ul>
@@ -85,10 +92,13 @@ final class FetchAnswers extends ForwardingImapProcessor {
         Envelope envelope = response.getEnvelope();
         List<BodyElement> elements = new ArrayList<>();
         for (BodyElement element : response.getElements()) {
+            Optional<List<Header>> fields = HeaderSections.fieldsOf(element);
             if (ADDRESS_FIELDS.equals(element.getName())) {
-                envelope = withCommentNames(envelope, commentNames(element));
+                envelope = withReceivedText(envelope, fields.map(FetchAnswers::names).orElse(Map.of()));
             } else if (element.getClass() == MimeBodyElement.class && element.size() == 0) {
                 elements.add(new Bytes(element.getName(), EMPTY_LINE));
+            } else if (fields.isPresent() && HeaderSections.eightBit(fields.get())) {
+                elements.add(new Bytes(element.getName(), HeaderSections.bytes(fields.get())));
             } else {
                 elements.add(element);
             }
@@ -97,24 +107,21 @@ final class FetchAnswers extends ForwardingImapProcessor {
             response.getModSeq(), response.getInternalDate(), response.getSize(), envelope, body, bodyStructure, elements, response.getEmailId(), response.getThreadId());
     }
 
-    /** Address to the name a comment gives it, from the fields as James wrote them (CRLF-separated, folded). */
-    static Map<String, String> commentNames(BodyElement fields) throws IOException {
-        String text;
-        try (InputStream in = fields.getInputStream()) {
-            text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
-        Map<String, String> names = new HashMap<>();
-        for (String field : text.replaceAll("\r\n[ \t]", " ").split("\r\n")) {
-            int colon = field.indexOf(':');
-            if (colon < 0) {
-                continue;
-            }
+    /** A display name read from the received field; {@code eightBit}: James' own name for it is garbled. */
+    record Name(String text, boolean eightBit) {
+    }
+
+    /** Address to the display name the received fields give it, from a phrase or a comment. */
+    static Map<String, Name> names(List<Header> fields) {
+        Map<String, Name> names = new HashMap<>();
+        for (Header field : fields) {
+            boolean eightBit = !HeaderSections.ascii(field.getValue());
             try {
-                for (InternetAddress address : InternetAddress.parseHeader(field.substring(colon + 1), false)) {
+                for (InternetAddress address : InternetAddress.parseHeader(HeaderSections.text(field.getValue()), false)) {
                     InternetAddress[] members = address.isGroup() ? address.getGroup(false) : new InternetAddress[] {address};
                     for (InternetAddress member : members) {
                         if (member.getPersonal() != null && member.getAddress() != null) {
-                            names.putIfAbsent(member.getAddress().toLowerCase(Locale.ROOT), member.getPersonal());
+                            names.putIfAbsent(member.getAddress().toLowerCase(Locale.ROOT), new Name(member.getPersonal(), eightBit));
                         }
                     }
                 }
@@ -125,35 +132,41 @@ final class FetchAnswers extends ForwardingImapProcessor {
         return names;
     }
 
-    private static Envelope withCommentNames(Envelope envelope, Map<String, String> names) {
-        if (envelope == null || names.isEmpty()) {
+    /** The envelope with names James missed or garbled, and an 8-bit subject as an encoded word (RFC 2047). */
+    private static Envelope withReceivedText(Envelope envelope, Map<String, Name> names) {
+        if (envelope == null) {
+            return null;
+        }
+        String subject = envelope.getSubject();
+        boolean rawSubject = subject != null && !HeaderSections.ascii(subject);
+        if (names.isEmpty() && !rawSubject) {
             return envelope;
         }
-        return new NamedEnvelope(envelope, named(envelope.getFrom(), names), named(envelope.getSender(), names),
-            named(envelope.getReplyTo(), names), named(envelope.getTo(), names), named(envelope.getCc(), names),
-            named(envelope.getBcc(), names));
+        return new NamedEnvelope(envelope, rawSubject ? EncoderUtil.encodeEncodedWord(HeaderSections.text(subject), Usage.TEXT_TOKEN) : subject,
+            named(envelope.getFrom(), names), named(envelope.getSender(), names), named(envelope.getReplyTo(), names),
+            named(envelope.getTo(), names), named(envelope.getCc(), names), named(envelope.getBcc(), names));
     }
 
-    private static Address[] named(Address[] addresses, Map<String, String> names) {
+    private static Address[] named(Address[] addresses, Map<String, Name> names) {
         if (addresses == null) {
             return null;
         }
         Address[] named = addresses.clone();
         for (int i = 0; i < named.length; i++) {
             Address address = named[i];
-            if (address.getPersonalName() != null || address.getMailboxName() == null || address.getHostName() == null) {
+            if (address.getMailboxName() == null || address.getHostName() == null) {
                 continue;
             }
-            String name = names.get((address.getMailboxName() + "@" + address.getHostName()).toLowerCase(Locale.ROOT));
-            if (name != null) {
-                named[i] = new NamedAddress(address, EncoderUtil.encodeAddressDisplayName(name));
+            Name name = names.get((address.getMailboxName() + "@" + address.getHostName()).toLowerCase(Locale.ROOT));
+            if (name != null && (address.getPersonalName() == null || name.eightBit())) {
+                named[i] = new NamedAddress(address, EncoderUtil.encodeAddressDisplayName(name.text()));
             }
         }
         return named;
     }
 
     /** James' envelope with other address lists (James' own class is not public). */
-    private record NamedEnvelope(Envelope james, Address[] from, Address[] sender, Address[] replyTo, Address[] to,
+    private record NamedEnvelope(Envelope james, String subject, Address[] from, Address[] sender, Address[] replyTo, Address[] to,
                                  Address[] cc, Address[] bcc) implements Envelope {
         @Override
         public String getDate() {
@@ -162,7 +175,7 @@ final class FetchAnswers extends ForwardingImapProcessor {
 
         @Override
         public String getSubject() {
-            return james.getSubject();
+            return subject;
         }
 
         @Override
