@@ -301,6 +301,29 @@ class ImapComplianceIT {
         }
     }
 
+    /**
+     * A keyword is in a FLAGS response before a FETCH shows it, in the session that set it and
+     * in another that has the mailbox selected (imaptest's store: "Keyword used without being in
+     * FLAGS").
+     */
+    @Test
+    void aNewKeywordIsAnnouncedInFlagsBeforeAFetchShowsIt() throws Exception {
+        String user = newUser("keywords");
+        try (RawImap setter = RawImap.login(server, user, PASSWORD); RawImap watcher = RawImap.login(server, user, PASSWORD)) {
+            setter.append("p", "INBOX", MESSAGE);
+            setter.command("s", "SELECT INBOX");
+            watcher.command("s", "SELECT INBOX");
+            String stored = setter.command("t", "STORE 1 +FLAGS ($Important)");
+            int flags = stored.indexOf("* FLAGS (");
+            assertTrue(flags >= 0 && stored.substring(flags, stored.indexOf("\r\n", flags)).contains("$Important")
+                && flags < stored.indexOf("* 1 FETCH"), stored);
+            String seen = watcher.command("n", "NOOP");
+            int announced = seen.indexOf("* FLAGS (");
+            assertTrue(announced >= 0 && seen.substring(announced, seen.indexOf("\r\n", announced)).contains("$Important")
+                && announced < seen.indexOf("* 1 FETCH"), seen);
+        }
+    }
+
     /** ESEARCH's MODSEQ with only MIN or MAX is that of the message returned (RFC 7162 3.1.5). */
     @Test
     void esearchMinAndMaxNameTheirOwnModSequence() throws Exception {

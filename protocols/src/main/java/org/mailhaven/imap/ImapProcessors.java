@@ -41,6 +41,7 @@ public final class ImapProcessors {
         mended = new CondstoreAnnounced(mended);
         mended = new BinaryAppends(mended);
         mended = new MultiAppend(mended, mailboxManager);
+        mended = new KeywordsAnnounced(mended);
         mended = new ByeFlushed(mended);
         return new AddedCapabilities(mended, Stream.of(SortAndThread.CAPABILITIES, MultiAppend.CAPABILITIES,
             BinaryFetch.CAPABILITIES)

@@ -1,0 +1,63 @@
+package org.mailhaven.imap;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import javax.mail.Flags;
+
+import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.message.response.ImapResponseMessage;
+import org.apache.james.imap.api.process.ImapProcessor;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.message.response.FetchResponse;
+import org.apache.james.imap.message.response.FlagsResponse;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * A keyword is announced in a FLAGS response before a FETCH first shows it (RFC 3501 7.2.6):
+ * James sends FLAGS for keywords that another session set, but not before the FETCH answers of
+ * the STORE that set a new one, nor always before the unsolicited FETCH another session's STORE
+ * causes (imaptest: "Keyword used without being in FLAGS"; JAMES-4088), and clients that keep
+ * the FLAGS list (Thunderbird's tag list) then miss the keyword. Each session remembers what its
+ * last FLAGS named; a FETCH with a keyword outside it is preceded by a FLAGS with it added.
+ */
+final class KeywordsAnnounced extends ForwardingImapProcessor {
+    private static final String ANNOUNCED = "mailhaven.imap.announced-keywords";
+
+    KeywordsAnnounced(ImapProcessor next) {
+        super(next);
+    }
+
+    @Override
+    public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
+        return next.processReactive(message, new Responder() {
+            @Override
+            public void respond(ImapResponseMessage response) {
+                if (response instanceof FlagsResponse flags) {
+                    session.setAttribute(ANNOUNCED, flags.getFlags());
+                } else if (response instanceof FetchResponse fetched && fetched.getFlags() != null
+                    && session.getAttribute(ANNOUNCED) instanceof Flags announced && !announced.contains(keywords(fetched.getFlags()))) {
+                    Flags wider = new Flags(announced);
+                    wider.add(keywords(fetched.getFlags()));
+                    session.setAttribute(ANNOUNCED, wider);
+                    responder.respond(new FlagsResponse(wider));
+                }
+                responder.respond(response);
+            }
+
+            @Override
+            public void flush() {
+                responder.flush();
+            }
+        }, session);
+    }
+
+    /** The keywords (user flags) of {@code flags}, without \Recent and the other system flags. */
+    private static Flags keywords(Flags flags) {
+        Flags keywords = new Flags();
+        Set<String> names = new TreeSet<>(Set.of(flags.getUserFlags()));
+        names.forEach(keywords::add);
+        return keywords;
+    }
+}
