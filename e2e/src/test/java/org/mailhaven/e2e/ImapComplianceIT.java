@@ -324,6 +324,37 @@ class ImapComplianceIT {
         }
     }
 
+    /**
+     * CONTEXT=SEARCH (RFC 5267 4): PARTIAL answers a range of what is found; UPDATE tells the
+     * session what joins and leaves the result after each command, until CANCELUPDATE.
+     */
+    @Test
+    void contextSearchAnswersRangesAndKeepsTheResultUpToDate() throws Exception {
+        String user = newUser("contextsearch");
+        try (RawImap imap = RawImap.login(server, user, PASSWORD)) {
+            assertTrue(imap.command("c", "CAPABILITY").contains(" CONTEXT=SEARCH"));
+            for (int i = 0; i < 5; i++) {
+                imap.append("p" + i, "INBOX", MESSAGE);
+            }
+            imap.command("s", "SELECT INBOX");
+            String partial = imap.command("a", "SEARCH RETURN (PARTIAL 4:2) ALL");
+            assertTrue(partial.contains("* ESEARCH (TAG \"a\") PARTIAL (2:4 2:4)\r\n"), partial);
+            assertTrue(imap.command("b", "SEARCH RETURN (PARTIAL 6:9) ALL").contains("PARTIAL (6:9 NIL)"));
+            assertTrue(imap.command("z", "SEARCH RETURN (PARTIAL 1:*) ALL").startsWith("z BAD"));
+            String kept = imap.command("u", "SEARCH RETURN (UPDATE ALL) SEEN");
+            assertTrue(kept.contains("* ESEARCH (TAG \"u\")\r\n"), kept);
+            String joined = imap.command("t", "STORE 2,4 +FLAGS (\\Seen)");
+            assertTrue(joined.contains("* ESEARCH (TAG \"u\") ADDTO (0 2,4)\r\n"), joined);
+            imap.command("d", "STORE 4 +FLAGS (\\Deleted)");
+            String expunged = imap.command("e", "EXPUNGE");
+            assertTrue(expunged.indexOf("* ESEARCH (TAG \"u\") REMOVEFROM (0 4)\r\n") >= 0
+                && expunged.indexOf("REMOVEFROM") < expunged.indexOf("* 4 EXPUNGE"), expunged);
+            assertTrue(imap.command("x", "CANCELUPDATE \"u\"").contains("x OK"));
+            assertFalse(imap.command("y", "STORE 1 +FLAGS (\\Seen)").contains("ESEARCH"));
+            assertTrue(imap.command("w", "SEARCH SEEN").contains("* SEARCH 1 2\r\n"));
+        }
+    }
+
     /** ESEARCH's MODSEQ with only MIN or MAX is that of the message returned (RFC 7162 3.1.5). */
     @Test
     void esearchMinAndMaxNameTheirOwnModSequence() throws Exception {
@@ -422,6 +453,15 @@ class ImapComplianceIT {
             String missing = imap.command("m", "APPEND Nowhere CATENATE (URL \"/INBOX/;UID=1\")");
             assertTrue(missing.startsWith("m NO [TRYCREATE]"), missing);
             assertTrue(imap.command("t", "STATUS Drafts (MESSAGES)").contains("(MESSAGES 1)"));
+            // A message CATENATE builds is bounded as one sent whole (APPENDLIMIT), whatever its URLs name.
+            String url = " URL \"/INBOX/;UID=1\"";
+            assertTrue(imap.command("g", "APPEND Drafts CATENATE (" + url.repeat(101).strip() + ")").startsWith("g NO [TOOBIG]"));
+        }
+        try (RawImap anonymous = new RawImap(server.port("imaps"))) {
+            assertTrue(anonymous.command("n", "APPEND INBOX CATENATE (URL \"/INBOX/;UID=1\")").startsWith("n NO"));
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(server.home.resolve("var/tmp/imap"))) {
+            assertEquals(0, left.count(), "spool files left in var/tmp/imap");
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.Set;
 import org.apache.james.imap.api.ImapConfiguration;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.message.Capability;
-import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.message.request.CapabilityRequest;
@@ -41,22 +40,14 @@ final class AddedCapabilities extends ForwardingImapProcessor {
         if (!(message instanceof CapabilityRequest)) {
             return next.processReactive(message, responder, session);
         }
-        return next.processReactive(message, new Responder() {
-            @Override
-            public void respond(ImapResponseMessage response) {
-                if (response instanceof CapabilityResponse capabilities) {
-                    Set<Capability> all = new LinkedHashSet<>(capabilities.getCapabilities());
-                    all.addAll(announced);
-                    responder.respond(new CapabilityResponse(all));
-                } else {
-                    responder.respond(response);
-                }
+        return next.processReactive(message, new RewritingResponder(responder, (response, out) -> {
+            if (response instanceof CapabilityResponse capabilities) {
+                Set<Capability> all = new LinkedHashSet<>(capabilities.getCapabilities());
+                all.addAll(announced);
+                out.respond(new CapabilityResponse(all));
+            } else {
+                out.respond(response);
             }
-
-            @Override
-            public void flush() {
-                responder.flush();
-            }
-        }, session);
+        }), session);
     }
 }

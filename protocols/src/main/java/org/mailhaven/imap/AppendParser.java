@@ -1,7 +1,8 @@
 package org.mailhaven.imap;
 
-import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.apache.james.imap.api.ImapConstants;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.Tag;
 import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.display.ModifiedUtf7;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.decode.DecodingException;
 import org.apache.james.imap.decode.ImapRequestLineReader;
@@ -30,6 +32,8 @@ import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
  * taken as the bytes it holds.
  */
 final class AppendParser extends AbstractImapCommandParser {
+    private static final int MAX_STRING = 8 * 1024;
+
     AppendParser(UnpooledStatusResponseFactory responses) {
         super(ImapConstants.APPEND_COMMAND, responses);
     }
@@ -41,7 +45,7 @@ final class AppendParser extends AbstractImapCommandParser {
         session.setAttribute(AppendSpool.SPOOLED, null);
         List<MultiAppendRequest.Message> messages = new ArrayList<>();
         try {
-            String mailbox = request.mailbox();
+            String mailbox = mailbox(request, spooled);
             do {
                 Flags flags = request.nextWordChar() == '(' ? request.flagList() : new Flags();
                 LocalDateTime date = request.nextWordChar() == '"' ? request.dateTime() : LocalDateTime.now();
@@ -55,7 +59,7 @@ final class AppendParser extends AbstractImapCommandParser {
             }
             return new MultiAppendRequest(tag, mailbox, messages);
         } catch (DecodingException | RuntimeException e) {
-            spooled.forEach(literal -> close(literal));
+            spooled.forEach(literal -> ((SpooledLiteral) literal).close());
             throw e;
         }
     }
@@ -77,7 +81,7 @@ final class AppendParser extends AbstractImapCommandParser {
             if (kind.equalsIgnoreCase("TEXT")) {
                 parts.add(new Catenation.Text(spooled(request, spooled)));
             } else if (kind.equalsIgnoreCase("URL")) {
-                parts.add(new Catenation.Url(request.astring()));
+                parts.add(new Catenation.Url(astring(request, spooled)));
             } else {
                 throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "Expected TEXT or URL");
             }
@@ -87,6 +91,33 @@ final class AppendParser extends AbstractImapCommandParser {
             throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "CATENATE without parts");
         }
         return parts;
+    }
+
+    /** The mailbox name, also sent as a literal (spooled as messages are). */
+    private static String mailbox(ImapRequestLineReader request, List<?> spooled) throws DecodingException {
+        if (request.nextWordChar() != '{') {
+            return request.mailbox();
+        }
+        String name = ModifiedUtf7.decodeModifiedUTF7(astring(request, spooled));
+        return name.equalsIgnoreCase("INBOX") ? "INBOX" : name;
+    }
+
+    /** An astring, or its literal's text: a few KiB at most, as a name or a URL. */
+    private static String astring(ImapRequestLineReader request, List<?> spooled) throws DecodingException {
+        if (request.nextWordChar() != '{') {
+            return request.astring();
+        }
+        SpooledLiteral literal = spooled(request, spooled);
+        try (InputStream in = literal.getInputStream()) {
+            if (literal.size() > MAX_STRING) {
+                throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "String literal too long");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "String literal unreadable", e);
+        } finally {
+            literal.close();
+        }
     }
 
     /** {@code {=k}} or {@code ~{=k}}: the k-th message the guard spooled. */
@@ -117,13 +148,5 @@ final class AppendParser extends AbstractImapCommandParser {
         }
         char next = request.nextChar();
         return next != '\r' && next != '\n';
-    }
-
-    private static void close(Object literal) {
-        try {
-            ((Closeable) literal).close();
-        } catch (IOException e) {
-            // The guard's cleanup at the end of the connection tries again.
-        }
     }
 }

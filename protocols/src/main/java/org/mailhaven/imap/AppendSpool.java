@@ -2,7 +2,6 @@ package org.mailhaven.imap;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -24,13 +23,15 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>Bounded: a message at most the literal size limit of {@code conf/imapserver.xml}, a command
  * at most {@value #MAX_MESSAGES} messages and ten times that limit in all. Files are written on
- * the network thread: they go to the page cache, and are never synced.
+ * the network thread, into {@link SpoolFiles}' folder on disk, and never synced.
  */
 final class AppendSpool {
     private static final Logger LOGGER = LoggerFactory.getLogger(AppendSpool.class);
     /** The session attribute under which the spooled messages wait for {@link AppendParser}. */
     static final String SPOOLED = "mailhaven.imap.append-literals";
     static final int MAX_MESSAGES = 1000;
+    /** The command's text beside its messages: James' line limit (64 KiB) with room for the last line. */
+    private static final int MAX_TEXT = 60 * 1024;
 
     private final long literalLimit;
     private final StringBuilder text = new StringBuilder();
@@ -42,21 +43,22 @@ final class AppendSpool {
         this.literalLimit = literalLimit;
     }
 
-    /** Why a literal of {@code size} bytes cannot be taken, or null if it can. */
-    String refusal(long size) {
+    /** Why a literal of {@code size} bytes after {@code before} cannot be taken, or null if it can. */
+    String refusal(String before, long size) {
         if (size > literalLimit) {
             return "A message may have at most " + literalLimit + " bytes";
         }
-        if (literals.size() >= MAX_MESSAGES || total + size > 10 * literalLimit) {
+        // James reads the whole command, placeholders and all, as one line of at most 64 KiB.
+        if (literals.size() >= MAX_MESSAGES || total + size > 10 * literalLimit || text.length() + before.length() > MAX_TEXT) {
             return "One APPEND may carry at most " + MAX_MESSAGES + " messages and " + 10 * literalLimit + " bytes";
         }
         return null;
     }
 
     /** The command text before the literal, and a file for the literal's {@code size} bytes. */
-    void start(String before, long size) throws IOException {
-        Path file = Files.createTempFile("mailhaven-append", ".eml");
-        literals.add(new SpooledLiteral(file, size, before.endsWith("~")));
+    void start(String before, long size, ImapSession session) throws IOException {
+        Path file = SpoolFiles.create(session);
+        literals.add(new SpooledLiteral(file, size, before.endsWith("~"), session));
         text.append(before).append("{=").append(literals.size() - 1).append('}');
         total += size;
         writing = FileChannel.open(file, StandardOpenOption.WRITE);
@@ -84,7 +86,7 @@ final class AppendSpool {
     static void discardUntaken(ImapSession session) {
         if (session != null && session.getAttribute(SPOOLED) instanceof List<?> left) {
             session.setAttribute(SPOOLED, null);
-            left.forEach(literal -> close((SpooledLiteral) literal));
+            left.forEach(literal -> ((SpooledLiteral) literal).close());
         }
     }
 
@@ -97,14 +99,6 @@ final class AppendSpool {
         } catch (IOException e) {
             LOGGER.debug("closing an APPEND spool file", e);
         }
-        literals.forEach(AppendSpool::close);
-    }
-
-    private static void close(SpooledLiteral literal) {
-        try {
-            literal.close();
-        } catch (IOException e) {
-            LOGGER.warn("Could not delete an APPEND spool file: {}", e.getMessage());
-        }
+        literals.forEach(SpooledLiteral::close);
     }
 }

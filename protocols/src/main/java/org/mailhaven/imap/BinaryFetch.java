@@ -36,10 +36,7 @@ import reactor.core.publisher.Mono;
  * RFC 3516 4.3 requires; the messages answered before it keep their answers.
  */
 final class BinaryFetch extends ForwardingImapProcessor {
-    /**
-     * Not announced yet ({@link AddedCapabilities} does not get it): RFC 3516 BINARY also means
-     * APPEND with {@code ~{n}} literals, which is not there yet.
-     */
+    /** BINARY, announced with APPEND's literal8 ({@link AppendParser}, {@link BinaryAppends}). */
     static final List<Capability> CAPABILITIES = List.of(Capability.of("BINARY"));
     /** The name of a BINARY part's body section in James' answer; never a client's name. */
     private static final String SECTION = "MAILHAVEN-BINARY";

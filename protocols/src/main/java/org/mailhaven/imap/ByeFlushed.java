@@ -1,7 +1,6 @@
 package org.mailhaven.imap;
 
 import org.apache.james.imap.api.ImapMessage;
-import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
@@ -21,20 +20,11 @@ final class ByeFlushed extends ForwardingImapProcessor {
 
     @Override
     public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
-        Responder flushingByes = new Responder() {
-            @Override
-            public void respond(ImapResponseMessage response) {
-                responder.respond(response);
-                if (response instanceof StatusResponse status && status.getServerResponseType() == StatusResponse.Type.BYE) {
-                    responder.flush();
-                }
+        return next.processReactive(message, new RewritingResponder(responder, (response, out) -> {
+            out.respond(response);
+            if (response instanceof StatusResponse status && status.getServerResponseType() == StatusResponse.Type.BYE) {
+                out.flush();
             }
-
-            @Override
-            public void flush() {
-                responder.flush();
-            }
-        };
-        return next.processReactive(message, flushingByes, session);
+        }), session);
     }
 }

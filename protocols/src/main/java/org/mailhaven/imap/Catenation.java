@@ -26,9 +26,11 @@ import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.FetchGroup;
+import org.apache.james.mailbox.model.MailboxACL;
 import org.apache.james.mailbox.model.Header;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.model.MessageResult;
+import org.apache.james.mailbox.model.MimeDescriptor;
 import org.apache.james.mailbox.model.MimePath;
 
 import reactor.core.publisher.Flux;
@@ -62,21 +64,36 @@ final class Catenation {
         }
     }
 
-    private static final byte[] CRLF = {'\r', '\n'};
+    /** The message would be larger than the limit: {@code NO [TOOBIG]}. */
+    static final class TooBig extends Exception {
+        TooBig(String why) {
+            super(why);
+        }
+    }
+
+    /** Without an APPENDLIMIT: 50 MiB, the SMTP default. */
+    static final long DEFAULT_LIMIT = 50L << 20;
+    /** Parts of one message; each URL is a mailbox lookup and a read. */
+    static final int MAX_PARTS = 100;
 
     private final MailboxManager mailboxManager;
     private final ImapSession session;
+    private final long limit;
 
-    Catenation(MailboxManager mailboxManager, ImapSession session) {
+    Catenation(MailboxManager mailboxManager, ImapSession session, long limit) {
         this.mailboxManager = mailboxManager;
         this.session = session;
+        this.limit = limit;
     }
 
     /** Writes the parts, in order, to a new spooled message (blocking: call off the network thread). */
-    SpooledLiteral build(List<Part> parts) throws BadUrl, IOException, MailboxException {
-        Path file = Files.createTempFile("mailhaven-catenate", ".eml");
-        SpooledLiteral built = null;
-        try (OutputStream out = Files.newOutputStream(file)) {
+    SpooledLiteral build(List<Part> parts) throws BadUrl, TooBig, IOException, MailboxException {
+        if (parts.size() > MAX_PARTS) {
+            throw new TooBig("CATENATE takes at most " + MAX_PARTS + " parts");
+        }
+        Path file = SpoolFiles.create(session);
+        boolean binary = parts.stream().anyMatch(part -> part instanceof Text text && text.literal().binary());
+        try (OutputStream out = new Bounded(Files.newOutputStream(file), limit)) {
             for (Part part : parts) {
                 if (part instanceof Text text) {
                     try (InputStream in = text.literal().getInputStream()) {
@@ -86,12 +103,45 @@ final class Catenation {
                     copy(((Url) part).url(), out);
                 }
             }
-            out.close();
-            built = new SpooledLiteral(file, Files.size(file));
-            return built;
-        } finally {
-            if (built == null) {
-                Files.deleteIfExists(file);
+        } catch (Bounded.Exceeded e) {
+            SpoolFiles.delete(file, session);
+            throw new TooBig("A message may have at most " + limit + " bytes");
+        } catch (BadUrl | IOException | MailboxException | RuntimeException e) {
+            SpoolFiles.delete(file, session);
+            throw e;
+        }
+        return new SpooledLiteral(file, Files.size(file), binary, session);
+    }
+
+    /** An output that refuses to grow past a limit. */
+    private static final class Bounded extends java.io.FilterOutputStream {
+        static final class Exceeded extends IOException {
+        }
+
+        private final long limit;
+        private long written;
+
+        Bounded(OutputStream out, long limit) {
+            super(out);
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            count(1);
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            count(length);
+            out.write(bytes, offset, length);
+        }
+
+        private void count(int length) throws Exceeded {
+            written += length;
+            if (written > limit) {
+                throw new Exceeded();
             }
         }
     }
@@ -105,7 +155,11 @@ final class Catenation {
             mailbox = target.mailbox() == null
                 ? mailboxManager.getMailbox(selected(url), mailboxSession)
                 : mailboxManager.getMailbox(PathConverter.forSession(session).buildFullPath(target.mailbox()), mailboxSession);
-        } catch (MailboxException e) {
+            // Lookup is enough for James to hand out a mailbox; reading it takes the Read right.
+            if (!mailboxManager.myRights(mailbox.getMailboxEntity(), mailboxSession).contains(MailboxACL.Right.Read)) {
+                throw new BadUrl(url, "no such mailbox");
+            }
+        } catch (MailboxException | RuntimeException e) {
             throw new BadUrl(url, "no such mailbox");
         }
         if (target.uidValidity() != null && mailbox.getMailboxEntity().getUidValidity().asLong() != target.uidValidity()) {
@@ -120,7 +174,7 @@ final class Catenation {
             }
         }
         int[] path = section.getPath();
-        FetchGroup group = FetchGroup.FULL_CONTENT;
+        FetchGroup group = FetchGroup.FULL_CONTENT.with(FetchGroup.Profile.MIME_DESCRIPTOR);
         if (path != null && path.length > 0) {
             group = group.addPartContent(new MimePath(path), EnumSet.allOf(FetchGroup.Profile.class));
         }
@@ -130,7 +184,10 @@ final class Catenation {
         if (found == null) {
             throw new BadUrl(url, "no such message");
         }
-        try (InputStream in = target.section().isEmpty() ? found.getFullContent().getInputStream() : content(found, section)) {
+        if (path != null && path.length > 0 && !exists(found.getMimeDescriptor(), path, 0)) {
+            throw new BadUrl(url, "no such section");
+        }
+        try (InputStream in = open(found, section, target, url)) {
             in.skipNBytes(Math.min(target.offset(), Long.MAX_VALUE));
             long left = target.length() < 0 ? Long.MAX_VALUE : target.length();
             byte[] buffer = new byte[8192];
@@ -151,6 +208,37 @@ final class Catenation {
         return session.getSelected().getMailboxId();
     }
 
+    /** Whether the part numbered {@code path} from {@code at} on is in the message (RFC 3501 6.4.5 numbering). */
+    private static boolean exists(MimeDescriptor part, int[] path, int at) {
+        if (at == path.length) {
+            return true;
+        }
+        List<MimeDescriptor> parts = new java.util.ArrayList<>();
+        part.parts().forEachRemaining(parts::add);
+        if (parts.isEmpty()) {
+            MimeDescriptor inner = part.embeddedMessage();
+            if (inner != null && at > 0) {
+                return exists(inner, path, at);
+            }
+            // A part that is not multipart has one part, itself (its body), and parts of that only if it is a message.
+            return path[at] == 1 && (at + 1 == path.length || inner != null && exists(inner, path, at + 1));
+        }
+        return path[at] >= 1 && path[at] <= parts.size() && exists(parts.get(path[at] - 1), path, at + 1);
+    }
+
+    private static InputStream open(MessageResult found, FetchPartPathDecoder section, Target target, String url)
+            throws BadUrl, IOException, MailboxException {
+        try {
+            InputStream in = target.section().isEmpty() ? found.getFullContent().getInputStream() : content(found, section);
+            if (in == null) {
+                throw new BadUrl(url, "no such section");
+            }
+            return in;
+        } catch (RuntimeException e) {
+            throw new BadUrl(url, "no such section");
+        }
+    }
+
     /** The section's bytes, as FETCH BODY[section] gives them. */
     private static InputStream content(MessageResult message, FetchPartPathDecoder section) throws IOException, MailboxException {
         int[] path = section.getPath();
@@ -166,21 +254,17 @@ final class Catenation {
         };
     }
 
-    /** Header fields (those named, or all but them, or all) and the empty line that ends them. */
+    /** Header fields (those named, or all but them, or all) and the empty line that ends them, as received. */
     private static InputStream fields(Iterator<Header> headers, List<String> names, boolean allBut) {
-        StringBuilder text = new StringBuilder();
+        List<Header> chosen = new java.util.ArrayList<>();
         while (headers.hasNext()) {
             Header header = headers.next();
             boolean named = names == null || names.stream().anyMatch(name -> name.equalsIgnoreCase(header.getName()));
             if (names == null || named != allBut) {
-                text.append(header.getName()).append(": ").append(header.getValue()).append("\r\n");
+                chosen.add(header);
             }
         }
-        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] withEnd = new byte[bytes.length + CRLF.length];
-        System.arraycopy(bytes, 0, withEnd, 0, bytes.length);
-        System.arraycopy(CRLF, 0, withEnd, bytes.length, CRLF.length);
-        return new ByteArrayInputStream(withEnd);
+        return new ByteArrayInputStream(HeaderSections.bytes(chosen));
     }
 
     /** What an IMAP URL names: mailbox (null: the selected one), UIDVALIDITY, UID, section, range. */
@@ -235,6 +319,9 @@ final class Catenation {
                             String[] range = value.split("\\.", 2);
                             offset = Long.parseLong(range[0]);
                             length = range.length > 1 ? Long.parseLong(range[1]) : -1;
+                            if (offset < 0 || range.length > 1 && length < 1) {
+                                throw new NumberFormatException(value);
+                            }
                         }
                         default -> throw new BadUrl(url, "not supported: " + key);
                     }

@@ -46,6 +46,18 @@ public final class ExtensionResponses implements ImapEncoder {
     record CodedRefusal(Tag tag, ImapCommand command, String code, String argument, String text) implements ImapResponseMessage {
     }
 
+    /**
+     * CONTEXT=SEARCH's answer (RFC 5267 4): {@code * ESEARCH (TAG "a") UID ALL 1:3 PARTIAL (1:2 1:2)},
+     * with the results asked for of the messages found ({@code ids}, ascending); {@code partial} may be null.
+     */
+    record Esearched(Tag tag, boolean useUids, List<SearchResultOption> returns, List<Long> ids,
+                     ContextSearchRequest.Partial partial) implements ImapResponseMessage {
+    }
+
+    /** {@code * ESEARCH (TAG "a") UID ADDTO (0 5:6)} or {@code REMOVEFROM}: a kept search's result changed. */
+    record SearchUpdate(Tag tag, boolean useUids, String kind, List<Long> ids) implements ImapResponseMessage {
+    }
+
     private final ImapEncoder james;
 
     public ExtensionResponses(ImapEncoder james) {
@@ -68,10 +80,16 @@ public final class ExtensionResponses implements ImapEncoder {
                 composer.message(threaded.threads());
             }
             composer.end();
+        } else if (message instanceof Esearched esearched) {
+            encode(esearched, composer);
+        } else if (message instanceof SearchUpdate update) {
+            esearch(update.tag(), update.useUids(), composer).message(update.kind()).openParen().message(0)
+                .message(inOrder(update.ids())).closeParen().end();
         } else if (message instanceof CodedRefusal refusal) {
             composer.tag(refusal.tag()).message("NO").openSquareBracket().message(refusal.code());
             if (refusal.argument() != null) {
-                composer.message(refusal.argument());
+                // The client's URL, as far as a response code can hold it (no ']', no control characters).
+                composer.message(refusal.argument().replaceAll("[\\]\\p{Cntrl}]", ""));
             }
             composer.closeSquareBracket().commandName(refusal.command()).message(refusal.text()).end();
         } else if (message instanceof FetchResponse fetched && BinaryFetch.hasBinaryItems(fetched)) {
@@ -106,6 +124,35 @@ public final class ExtensionResponses implements ImapEncoder {
             composer.message("COUNT").message(ids.size());
         }
         composer.end();
+    }
+
+    private static void encode(Esearched found, ImapResponseComposer composer) throws IOException {
+        esearch(found.tag(), found.useUids(), composer);
+        List<Long> ids = found.ids();
+        if (!ids.isEmpty() && found.returns().contains(SearchResultOption.MIN)) {
+            composer.message("MIN").message(ids.get(0));
+        }
+        if (!ids.isEmpty() && found.returns().contains(SearchResultOption.MAX)) {
+            composer.message("MAX").message(ids.get(ids.size() - 1));
+        }
+        if (!ids.isEmpty() && found.returns().contains(SearchResultOption.ALL)) {
+            composer.message("ALL").message(inOrder(ids));
+        }
+        if (found.returns().contains(SearchResultOption.COUNT)) {
+            composer.message("COUNT").message(ids.size());
+        }
+        ContextSearchRequest.Partial partial = found.partial();
+        if (partial != null) {
+            List<Long> part = ids.subList((int) Math.min(ids.size(), partial.first() - 1), (int) Math.min(ids.size(), partial.last()));
+            composer.message("PARTIAL").openParen().message(partial.first() + ":" + partial.last())
+                .message(part.isEmpty() ? "NIL" : inOrder(part)).closeParen();
+        }
+        composer.end();
+    }
+
+    private static ImapResponseComposer esearch(Tag tag, boolean useUids, ImapResponseComposer composer) throws IOException {
+        composer.untagged().message("ESEARCH").openParen().message("TAG").quote(tag.asString()).closeParen();
+        return useUids ? composer.message("UID") : composer;
     }
 
     /** A sequence set that keeps the order: ascending runs become ranges ({@code 3,1:2}). */

@@ -3,6 +3,7 @@ package org.mailhaven.imap;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +19,6 @@ import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.message.BodyFetchElement;
 import org.apache.james.imap.api.message.FetchData;
 import org.apache.james.imap.api.message.SectionType;
-import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.message.request.FetchRequest;
@@ -67,7 +67,7 @@ final class FetchAnswers extends ForwardingImapProcessor {
         }
         FetchData data = fetch.getFetch();
         if (!data.contains(FetchData.Item.ENVELOPE)) {
-            return next.processReactive(message, new Mended(responder, false), session);
+            return next.processReactive(message, mending(responder, false), session);
         }
         // James gives BODY (the structure) only to a FETCH without body sections: with ours added it
         // is asked as BODYSTRUCTURE, the same structure that the encoder writes without extensions.
@@ -79,7 +79,7 @@ final class FetchAnswers extends ForwardingImapProcessor {
             withFields.fetch(FetchData.Item.BODY_STRUCTURE);
         }
         FetchRequest asked = new FetchRequest(fetch.isUseUids(), fetch.getIdSet(), withFields.build(), fetch.getTag());
-        return next.processReactive(asked, new Mended(responder, structureAsBody), session);
+        return next.processReactive(asked, mending(responder, structureAsBody), session);
     }
 
     /** The response with the envelope's names from comments and MIME headers ending in their empty line. */
@@ -260,31 +260,14 @@ final class FetchAnswers extends ForwardingImapProcessor {
         }
     }
 
-    private static final class Mended implements Responder {
-        private final Responder responder;
-        private final boolean structureAsBody;
-
-        Mended(Responder responder, boolean structureAsBody) {
-            this.responder = responder;
-            this.structureAsBody = structureAsBody;
-        }
-
-        @Override
-        public void respond(ImapResponseMessage message) {
-            if (message instanceof FetchResponse fetched) {
-                try {
-                    responder.respond(mended(fetched, structureAsBody));
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            } else {
-                responder.respond(message);
+    /** FETCH responses {@link #mended}. */
+    private static Responder mending(Responder responder, boolean structureAsBody) {
+        return new RewritingResponder(responder, (message, out) -> {
+            try {
+                out.respond(message instanceof FetchResponse fetched ? mended(fetched, structureAsBody) : message);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        }
-
-        @Override
-        public void flush() {
-            responder.flush();
-        }
+        });
     }
 }

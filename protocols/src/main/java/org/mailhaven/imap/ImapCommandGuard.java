@@ -129,6 +129,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
             spool.discard();
             spool = null;
         }
+        SpoolFiles.deleteAll(ctx.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get());
         ctx.fireChannelInactive();
     }
 
@@ -386,7 +387,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         if (firstPart) {
             spool = new AppendSpool(literalLimit);
         }
-        String refusal = spool.refusal(size);
+        String refusal = spool.refusal(before, size);
         if (refusal != null) {
             LOGGER.info("IMAP client {}: APPEND refused: {}", ctx.channel().remoteAddress(), refusal);
             spool.discard();
@@ -401,7 +402,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         }
         count(text);
         try {
-            spool.start(before, size);
+            spool.start(before, size, ctx.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get());
         } catch (IOException e) {
             spoolFailed(ctx, e);
             return;

@@ -15,7 +15,8 @@ import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
  * James' IMAP command decoder with our parsers where we read more than James does: LIST with
  * several patterns ({@link PatternListParser}); SORT and THREAD ({@link SortAndThreadParsers});
  * FETCH with BINARY items ({@link BinaryFetchParser}); APPEND of several messages and CATENATE
- * ({@link AppendParser}); each also after UID where it applies. Mailbox names that are not
+ * ({@link AppendParser}); SEARCH with CONTEXT=SEARCH's options and CANCELUPDATE
+ * ({@link ContextSearchParser}); each also after UID where it applies. Mailbox names that are not
  * modified UTF-7 are refused ({@link MailboxNameDecoding}). The {@code imapDecoder} bean of
  * {@code META-INF/mailhaven/spring-overrides.xml}.
  */
@@ -29,6 +30,8 @@ public final class ImapDecoders implements ImapCommandParserFactory {
         this.ours = Map.<String, ImapCommandParser>of("APPEND", new AppendParser(responses),
             "FETCH", new BinaryFetchParser(responses),
             "LIST", new PatternListParser(responses),
+            "SEARCH", new ContextSearchParser(responses),
+            "CANCELUPDATE", new ContextSearchParser.CancelUpdateParser(responses),
             "SORT", new SortAndThreadParsers.SortParser(responses),
             "THREAD", new SortAndThreadParsers.ThreadParser(responses),
             "UID", new UidCommandParser(this, responses));

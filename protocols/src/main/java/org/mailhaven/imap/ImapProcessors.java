@@ -38,13 +38,14 @@ public final class ImapProcessors {
         mended = new SpecialUseListed(mended);
         mended = new InvalidMailboxNames(mended);
         mended = new SortAndThread(mended);
+        mended = new ContextSearch(mended);
         mended = new CondstoreAnnounced(mended);
         mended = new BinaryAppends(mended);
         mended = new MultiAppend(mended, mailboxManager);
         mended = new KeywordsAnnounced(mended);
         mended = new ByeFlushed(mended);
         return new AddedCapabilities(mended, Stream.of(SortAndThread.CAPABILITIES, MultiAppend.CAPABILITIES,
-            BinaryFetch.CAPABILITIES)
+            BinaryFetch.CAPABILITIES, ContextSearch.CAPABILITIES)
             .flatMap(List::stream).toList());
     }
 }

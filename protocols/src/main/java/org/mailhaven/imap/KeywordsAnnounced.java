@@ -6,7 +6,6 @@ import java.util.TreeSet;
 import javax.mail.Flags;
 
 import org.apache.james.imap.api.ImapMessage;
-import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.message.response.FetchResponse;
@@ -31,26 +30,18 @@ final class KeywordsAnnounced extends ForwardingImapProcessor {
 
     @Override
     public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
-        return next.processReactive(message, new Responder() {
-            @Override
-            public void respond(ImapResponseMessage response) {
-                if (response instanceof FlagsResponse flags) {
-                    session.setAttribute(ANNOUNCED, flags.getFlags());
-                } else if (response instanceof FetchResponse fetched && fetched.getFlags() != null
-                    && session.getAttribute(ANNOUNCED) instanceof Flags announced && !announced.contains(keywords(fetched.getFlags()))) {
-                    Flags wider = new Flags(announced);
-                    wider.add(keywords(fetched.getFlags()));
-                    session.setAttribute(ANNOUNCED, wider);
-                    responder.respond(new FlagsResponse(wider));
-                }
-                responder.respond(response);
+        return next.processReactive(message, new RewritingResponder(responder, (response, out) -> {
+            if (response instanceof FlagsResponse flags) {
+                session.setAttribute(ANNOUNCED, flags.getFlags());
+            } else if (response instanceof FetchResponse fetched && fetched.getFlags() != null
+                && session.getAttribute(ANNOUNCED) instanceof Flags announced && !announced.contains(keywords(fetched.getFlags()))) {
+                Flags wider = new Flags(announced);
+                wider.add(keywords(fetched.getFlags()));
+                session.setAttribute(ANNOUNCED, wider);
+                out.respond(new FlagsResponse(wider));
             }
-
-            @Override
-            public void flush() {
-                responder.flush();
-            }
-        }, session);
+            out.respond(response);
+        }), session);
     }
 
     /** The keywords (user flags) of {@code flags}, without \Recent and the other system flags. */

@@ -43,14 +43,19 @@ final class ListPatterns extends ForwardingImapProcessor {
             .then(Mono.fromRunnable(() -> merged.finish()));
     }
 
-    /** What the LISTs answer, as one LIST's answer. */
+    /** What the LISTs answer, as one LIST's answer: each mailbox once, with what follows it (LIST-STATUS's STATUS). */
     private static final class Merged implements Responder {
         private final Responder responder;
         private final ListRequest request;
-        private final Map<String, ListResponse> listed = new LinkedHashMap<>();
-        private final List<ImapResponseMessage> others = new ArrayList<>();
+        private final Map<String, Listed> listed = new LinkedHashMap<>();
+        private final List<ImapResponseMessage> before = new ArrayList<>();
+        /** Where responses after a LIST line go: its own entry, or nowhere for a mailbox listed already. */
+        private List<ImapResponseMessage> current = before;
         private StatusResponse done;
         private boolean refused;
+
+        private record Listed(ListResponse mailbox, List<ImapResponseMessage> after) {
+        }
 
         Merged(Responder responder, ListRequest request) {
             this.responder = responder;
@@ -62,10 +67,18 @@ final class ListPatterns extends ForwardingImapProcessor {
             if (message instanceof StatusResponse status && request.getTag().equals(status.getTag())) {
                 done = status;
                 refused = status.getServerResponseType() != StatusResponse.Type.OK;
+                current = before;
             } else if (message instanceof ListResponse mailbox) {
-                listed.merge(mailbox.getName(), mailbox, (first, second) -> first.getChildInfos().isEmpty() ? first : second);
+                Listed first = listed.get(mailbox.getName());
+                if (first == null || !first.mailbox().getChildInfos().isEmpty() && mailbox.getChildInfos().isEmpty()) {
+                    Listed entry = new Listed(mailbox, first == null ? new ArrayList<>() : first.after());
+                    listed.put(mailbox.getName(), entry);
+                    current = first == null ? entry.after() : new ArrayList<>();
+                } else {
+                    current = new ArrayList<>();
+                }
             } else {
-                others.add(message);
+                current.add(message);
             }
         }
 
@@ -74,8 +87,13 @@ final class ListPatterns extends ForwardingImapProcessor {
         }
 
         void finish() {
-            others.forEach(responder::respond);
-            listed.values().stream().filter(mailbox -> !onlyForChildListed(mailbox)).forEach(responder::respond);
+            before.forEach(responder::respond);
+            for (Listed entry : listed.values()) {
+                if (!onlyForChildListed(entry.mailbox())) {
+                    responder.respond(entry.mailbox());
+                    entry.after().forEach(responder::respond);
+                }
+            }
             if (done != null) {
                 responder.respond(done);
             }
@@ -87,7 +105,8 @@ final class ListPatterns extends ForwardingImapProcessor {
                 return false;
             }
             String prefix = mailbox.getName() + mailbox.getHierarchyDelimiter();
-            return listed.values().stream().anyMatch(other -> other.getName().startsWith(prefix) && other.isReturnSubscribed());
+            return listed.values().stream().anyMatch(other -> other.mailbox().getName().startsWith(prefix)
+                && other.mailbox().isReturnSubscribed());
         }
     }
 }

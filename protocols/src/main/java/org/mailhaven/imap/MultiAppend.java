@@ -1,9 +1,9 @@
 package org.mailhaven.imap;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.james.imap.api.ImapConfiguration;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.Capability;
@@ -18,7 +18,6 @@ import org.apache.james.imap.message.request.AppendRequest;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MessageUid;
-import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.model.UidValidity;
 import org.slf4j.Logger;
@@ -44,6 +43,8 @@ final class MultiAppend extends ForwardingImapProcessor {
 
     private final MailboxManager mailboxManager;
     private final UnpooledStatusResponseFactory responses = new UnpooledStatusResponseFactory();
+    /** The largest message CATENATE may build: APPENDLIMIT, as for a message sent whole. */
+    private volatile long appendLimit = Catenation.DEFAULT_LIMIT;
 
     MultiAppend(ImapProcessor next, MailboxManager mailboxManager) {
         super(next);
@@ -51,9 +52,22 @@ final class MultiAppend extends ForwardingImapProcessor {
     }
 
     @Override
+    public void configure(ImapConfiguration configuration) {
+        configuration.getAppendLimit().ifPresent(limit -> appendLimit = limit);
+        next.configure(configuration);
+    }
+
+    @Override
     public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
         if (!(message instanceof MultiAppendRequest request)) {
             return next.processReactive(message, responder, session);
+        }
+        if (!request.getCommand().validForState(session.getState())) {
+            // James' processors refuse a command in the wrong state before they run it; so does this one.
+            return Mono.fromRunnable(() -> {
+                responder.respond(responses.taggedNo(request.getTag(), request.getCommand(), HumanReadableText.INVALID_COMMAND));
+                responder.flush();
+            });
         }
         return Mono.defer(() -> {
             Stored stored = new Stored(request, responder);
@@ -75,29 +89,25 @@ final class MultiAppend extends ForwardingImapProcessor {
             .flatMap(exists -> exists ? Mono.empty() : Mono.fromRunnable(() -> stored.failure = responses.taggedNo(request.getTag(),
                 request.getCommand(), HumanReadableText.FAILURE_NO_SUCH_MAILBOX, ResponseCode.tryCreate())))
             .then(Mono.defer(() -> stored.failure != null ? Mono.empty()
-                : Mono.fromCallable(() -> new Catenation(mailboxManager, session).build(message.parts()))
+                : Mono.fromCallable(() -> new Catenation(mailboxManager, session, appendLimit).build(message.parts()))
                     .subscribeOn(Schedulers.boundedElastic())
                     .flatMap(built -> next.processReactive(new AppendRequest(request.mailbox(), message.flags(), message.date(), built,
-                        request.getTag()), stored, session).doFinally(signal -> delete(built)))
+                        request.getTag()), stored, session).doFinally(signal -> built.close()))
                     .onErrorResume(Catenation.BadUrl.class, e -> Mono.fromRunnable(() -> {
                         LOGGER.info("CATENATE refused {}: {}", e.url, e.getMessage());
                         stored.failure = new ExtensionResponses.CodedRefusal(request.getTag(), request.getCommand(), "BADURL", e.url,
                             "failed. " + e.getMessage());
                     }))
-                    .onErrorResume(e -> e instanceof MailboxException || e instanceof IOException, e -> Mono.fromRunnable(() -> {
+                    .onErrorResume(Catenation.TooBig.class, e -> Mono.fromRunnable(() ->
+                        stored.failure = new ExtensionResponses.CodedRefusal(request.getTag(), request.getCommand(), "TOOBIG", null,
+                            "failed. " + e.getMessage())))
+                    .onErrorResume(e -> !(e instanceof Error), e -> Mono.fromRunnable(() -> {
                         LOGGER.warn("CATENATE to {} failed: {}", request.mailbox(), e.toString());
                         stored.failure = responses.taggedNo(request.getTag(), request.getCommand(),
                             HumanReadableText.GENERIC_FAILURE_DURING_PROCESSING);
                     }))));
     }
 
-    private static void delete(SpooledLiteral built) {
-        try {
-            built.close();
-        } catch (IOException e) {
-            LOGGER.warn("Could not delete a CATENATE file: {}", e.getMessage());
-        }
-    }
 
     /** Deletes what was stored before the failure, then answers with the failure. */
     private Mono<Void> rollBack(Stored stored, ImapSession session) {

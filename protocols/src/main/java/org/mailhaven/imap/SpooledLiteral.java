@@ -6,27 +6,27 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.message.Literal;
 
 /**
- * A message an APPEND sent, as {@link AppendSpool} wrote it to a file of its own (owner-only, in
- * the JVM's temporary folder). Closing deletes the file: James closes the request that holds it
- * once the command is done, and the guard closes the ones no request took.
+ * A message in a file of {@link SpoolFiles}: one an APPEND sent, as {@link AppendSpool} wrote it,
+ * or one a command built. Closing deletes the file: James closes the request that holds it once
+ * the command ran, the guard the ones no request took, and what is left goes when the connection
+ * ends.
  */
 final class SpooledLiteral implements Literal, Closeable {
     private final Path file;
     private final long size;
     private final boolean binary;
-
-    SpooledLiteral(Path file, long size) {
-        this(file, size, false);
-    }
+    private final ImapSession session;
 
     /** {@code binary}: sent as a literal8 ({@code ~{n}}, RFC 3516), so it may hold any byte. */
-    SpooledLiteral(Path file, long size, boolean binary) {
+    SpooledLiteral(Path file, long size, boolean binary, ImapSession session) {
         this.file = file;
         this.size = size;
         this.binary = binary;
+        this.session = session;
     }
 
     boolean binary() {
@@ -43,8 +43,9 @@ final class SpooledLiteral implements Literal, Closeable {
         return Files.newInputStream(file);
     }
 
+    /** Deletes the file (quietly: the end of the session tries again). */
     @Override
-    public void close() throws IOException {
-        Files.deleteIfExists(file);
+    public void close() {
+        SpoolFiles.delete(file, session);
     }
 }
