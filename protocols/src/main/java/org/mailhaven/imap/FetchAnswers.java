@@ -243,7 +243,7 @@ final class FetchAnswers extends ForwardingImapProcessor {
     }
 
     /** A body section of fixed bytes. */
-    private record Bytes(String name, byte[] bytes) implements BodyElement {
+    record Bytes(String name, byte[] bytes) implements BodyElement {
         @Override
         public String getName() {
             return name;

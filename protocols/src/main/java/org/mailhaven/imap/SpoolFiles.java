@@ -6,19 +6,22 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.james.imap.api.process.ImapSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import reactor.core.scheduler.Schedulers;
+
 /**
  * The files IMAP sessions keep messages in while a command runs (APPEND's literals, messages
  * CATENATE builds, binary parts re-encoded), in {@code var/tmp/imap/} of the installation
  * (owner-only; on disk, where a RAM-backed /tmp would put them in memory), emptied when the
  * server starts. Each file belongs to its session: what a command did not delete (a connection
- * that dropped while James stored the message, a command James never ran) is deleted when the
- * connection ends.
+ * that dropped while James stored the message, a command James never ran) is deleted a minute
+ * after the connection ends.
  */
 final class SpoolFiles {
     private static final Logger LOGGER = LoggerFactory.getLogger(SpoolFiles.class);
@@ -60,12 +63,16 @@ final class SpoolFiles {
         }
     }
 
-    /** Deletes every file the session still has (its connection ended). */
+    /**
+     * Deletes, a minute from now, every file the session still has (its connection ended): by
+     * then a command James was still running on one (an APPEND storing it) has ended too.
+     */
     static void deleteAll(ImapSession session) {
         if (session != null) {
-            Set<Path> files = files(session);
-            files.forEach(SpoolFiles::delete);
-            files.clear();
+            Set<Path> files = Set.copyOf(files(session));
+            if (!files.isEmpty()) {
+                Schedulers.boundedElastic().schedule(() -> files.forEach(SpoolFiles::delete), 1, TimeUnit.MINUTES);
+            }
         }
     }
 

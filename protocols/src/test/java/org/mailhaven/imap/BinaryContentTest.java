@@ -5,36 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-import org.apache.james.imap.message.response.FetchResponse.BodyElement;
 import org.junit.jupiter.api.Test;
 
 class BinaryContentTest {
     /** A part's bytes as James' body section gives them. */
-    record Section(String name, byte[] bytes) implements BodyElement {
-        static Section of(String text) {
-            return new Section("MAILHAVEN-BINARY[1]", text.getBytes(StandardCharsets.ISO_8859_1));
-        }
-
-        @Override
-        public String getName() {
-            return name;
-        }
-
-        @Override
-        public long size() {
-            return bytes.length;
-        }
-
-        @Override
-        public InputStream getInputStream() {
-            return new ByteArrayInputStream(bytes);
-        }
+    private static FetchAnswers.Bytes section(String text) {
+        return new FetchAnswers.Bytes("MAILHAVEN-BINARY[1]", text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     private static byte[] read(BinaryContent content) throws IOException {
@@ -49,11 +30,11 @@ class BinaryContentTest {
     void base64AndQuotedPrintableAreUndone() throws IOException {
         byte[] image = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, (byte) 0xff};
         String base64 = Base64.getMimeEncoder(4, "\r\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(image) + "\r\n";
-        BinaryContent decoded = new BinaryContent("BINARY[1]", Section.of(base64), "BASE64", 0, null);
+        BinaryContent decoded = new BinaryContent("BINARY[1]", section(base64), "BASE64", 0, null);
         assertArrayEquals(image, read(decoded));
         assertTrue(decoded.hasNul());
 
-        BinaryContent text = new BinaryContent("BINARY[1]", Section.of("Caf=C3=A9 au =\r\nlait\r\n"), "quoted-printable", 0, null);
+        BinaryContent text = new BinaryContent("BINARY[1]", section("Caf=C3=A9 au =\r\nlait\r\n"), "quoted-printable", 0, null);
         assertEquals("Café au lait\r\n", new String(read(text), StandardCharsets.UTF_8));
         assertFalse(text.hasNul());
     }
@@ -61,14 +42,14 @@ class BinaryContentTest {
     @Test
     void sevenBitEightBitBinaryAndNoEncodingAreTheBytesAsTheyAre() throws IOException {
         for (String encoding : new String[] {"7bit", "8BIT", "binary", null}) {
-            assertEquals("Caf\u00e9=41\r\n", new String(read(new BinaryContent("BINARY[1]", Section.of("Caf\u00e9=41\r\n"), encoding, 0,
+            assertEquals("Caf\u00e9=41\r\n", new String(read(new BinaryContent("BINARY[1]", section("Caf\u00e9=41\r\n"), encoding, 0,
                 null)), StandardCharsets.ISO_8859_1));
         }
     }
 
     @Test
     void aPartialFetchCountsDecodedBytesAndLooksForNulOnlyInItsRange() throws IOException {
-        Section section = Section.of(Base64.getEncoder().encodeToString("Hello\0World".getBytes(StandardCharsets.US_ASCII)));
+        FetchAnswers.Bytes section = section(Base64.getEncoder().encodeToString("Hello\0World".getBytes(StandardCharsets.US_ASCII)));
         BinaryContent head = new BinaryContent("BINARY[1]<0>", section, "base64", 0, 5L);
         assertEquals("Hello", new String(read(head), StandardCharsets.US_ASCII));
         assertFalse(head.hasNul());

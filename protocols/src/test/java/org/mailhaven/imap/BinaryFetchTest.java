@@ -83,8 +83,8 @@ class BinaryFetchTest {
 
     @Test
     void eachAnswerHasTheDecodedItemsInPlaceOfTheSections() throws IOException {
-        BodyElement section = BinaryContentTest.Section.of("Caf=C3=A9\r\n");
-        BodyElement header = new BinaryContentTest.Section("BODY[HEADER]", new byte[0]);
+        BodyElement section = new FetchAnswers.Bytes("MAILHAVEN-BINARY[1]", "Caf=C3=A9\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        BodyElement header = new FetchAnswers.Bytes("BODY[HEADER]", new byte[0]);
         FetchResponse james = new FetchResponse(MessageSequenceNumber.of(1), null, null, null, null, null, null, null,
             null, MIXED, List.of(header, section), null, null);
         BinaryFetchRequest request = request(FetchData.builder().fetch(Item.BODY).build(), new BinaryItem("1", false, false, 0L, 5L),

@@ -56,7 +56,7 @@ class ExtensionResponsesTest {
     }
 
     private static BinaryContent content(String name, String bytes) throws IOException {
-        return new BinaryContent(name, BinaryContentTest.Section.of(bytes), null, 0, null);
+        return new BinaryContent(name, new FetchAnswers.Bytes("MAILHAVEN-BINARY[1]", bytes.getBytes(StandardCharsets.ISO_8859_1)), null, 0, null);
     }
 
     @Test
@@ -74,7 +74,7 @@ class ExtensionResponsesTest {
 
     @Test
     void otherAnswersAreJamesOwn() throws IOException {
-        BodyElement named = new BinaryContentTest.Section("BODY[1]", new byte[] {'x'});
+        BodyElement named = new FetchAnswers.Bytes("BODY[1]", new byte[] {'x'});
         assertEquals("* 1 FETCH (BODY[1] {1}\r\nx)\r\n", written(fetched(named)));
     }
 
