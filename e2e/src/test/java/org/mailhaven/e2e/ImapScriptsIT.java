@@ -40,7 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * archive over IMAPS, each with fresh accounts ({@link ImapScriptHost}). Many scripts cannot pass
  * here by design (every account has six folders, where the scripts expect INBOX alone; some were
  * written for Cyrus): the scripts that pass are listed in {@code imap-scripts/passing.txt}, and a
- * listed script that fails fails the build. The list may only grow; scripts that pass without
+ * listed script that fails twice fails the build (one that fails once and then passes is reported
+ * as flaky: a rare race of the server, docs/imap.md). The list may only grow; scripts that pass without
  * being listed are printed, to be added. Every outcome, with the first mismatch, is written to
  * {@code target/imap-scripts-report.txt}.
  *
@@ -121,7 +122,12 @@ class ImapScriptsIT {
     }
 
     /** The outcome of one script: null error when it passed. */
-    private record Outcome(String error, long millis, boolean retried) {
+    /** {@code firstError}: the error of a first run that a second run of the script did not repeat. */
+    private record Outcome(String error, long millis, boolean retried, String firstError) {
+        Outcome(String error, long millis, boolean retried) {
+            this(error, millis, retried, null);
+        }
+
         boolean passed() {
             return error == null;
         }
@@ -137,10 +143,13 @@ class ImapScriptsIT {
         for (int i = 0; i < scripts.size(); i++) {
             String script = scripts.get(i);
             Outcome outcome = run(script, i + 1, false);
-            if (!outcome.passed() && host.timedOut() && listed.contains(script)) {
-                // A listed script ran out of time: once more, patiently, before it counts.
-                Outcome patient = run(script, scripts.size() + i + 1, true);
-                outcome = new Outcome(patient.error, outcome.millis + patient.millis, true);
+            if (!outcome.passed() && listed.contains(script)) {
+                // A listed script that failed runs once more (patiently, if it ran out of time) before it
+                // counts: a session of a loaded server now and then gets an answer without its start
+                // (docs/imap.md, "Still open"); a real regression fails twice, and a second-run pass is
+                // reported as flaky.
+                Outcome again = run(script, scripts.size() + i + 1, host.timedOut());
+                outcome = new Outcome(again.error, outcome.millis + again.millis, true, again.passed() ? outcome.error : null);
             }
             outcomes.put(script, outcome);
         }
@@ -276,10 +285,11 @@ class ImapScriptsIT {
         long passed = outcomes.values().stream().filter(Outcome::passed).count();
         lines.add("# James' IMAP scripts (apache-james-mpt-imapmailbox-core) against the unpacked server: "
             + outcomes.size() + " scripts, " + passed + " pass, " + (outcomes.size() - passed) + " fail, " + seconds + " s");
-        lines.add("# result, script, time, first error (timeouts of listed scripts were run a second time, patiently)");
+        lines.add("# result, script, time, first error (listed scripts that failed were run a second time)");
         outcomes.forEach((script, outcome) -> lines.add((outcome.passed() ? "pass " : "fail ") + script
             + " (" + outcome.millis + " ms" + (outcome.retried ? ", run twice" : "") + ")"
-            + (outcome.passed() ? "" : ": " + outcome.error)));
+            + (outcome.passed() ? outcome.firstError() == null ? "" : ": flaky, the first run failed: " + outcome.firstError()
+                : ": " + outcome.error)));
         Files.createDirectories(REPORT.toAbsolutePath().getParent());
         Files.write(REPORT, lines, StandardCharsets.UTF_8);
     }
