@@ -55,6 +55,9 @@ import io.netty.channel.ChannelPromise;
  * answer, and none is handed on while the client does not read what it was sent (the channel is
  * not writable). James queued every pipelined command and every answer: 20 clients each sending
  * 400,000 NOOPs without reading ran the heap out (OutOfMemoryError).</li>
+ * <li><b>APPEND's messages go to files, not to James</b> once logged in ({@link AppendSpool}): James
+ * gets the command as one line with placeholders, read by {@link AppendParser}; files a dropped
+ * connection left are deleted ({@link SpoolFiles}).</li>
  * </ul>
  * One per connection, before James' line framer ({@link LimitedImapServerFactory}).
  */
