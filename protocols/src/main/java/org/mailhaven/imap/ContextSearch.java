@@ -2,12 +2,13 @@ package org.mailhaven.imap;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.TreeSet;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.Tag;
@@ -15,16 +16,13 @@ import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.Capability;
 import org.apache.james.imap.api.message.request.ImapRequest;
 import org.apache.james.imap.api.message.request.SearchKey;
-import org.apache.james.imap.api.message.request.SearchOperation;
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
 import org.apache.james.imap.message.request.IdleRequest;
-import org.apache.james.imap.message.request.SearchRequest;
 import org.apache.james.imap.message.response.ExpungeResponse;
-import org.apache.james.imap.message.response.SearchResponse;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import org.apache.james.imap.message.response.VanishedResponse;
 import org.apache.james.mailbox.MessageUid;
@@ -88,7 +86,7 @@ final class ContextSearch extends ForwardingImapProcessor {
     }
 
     private Mono<Void> search(ContextSearchRequest request, Responder responder, ImapSession session) {
-        return found(request.james().getSearchOperation().getSearchKey(), request.getTag(), responder, session)
+        return UidSearch.run(next, request.james().getSearchOperation().getSearchKey(), request.getTag(), responder, session)
             .doOnNext(result -> {
                 if (result.refusal().isPresent()) {
                     responder.respond(result.refusal().get());
@@ -110,12 +108,13 @@ final class ContextSearch extends ForwardingImapProcessor {
 
     /** Runs the search again and holds what left and joined its result for the client. */
     private Mono<Void> changes(Kept search, Map<MessageUid, Long> numbersBefore, Held held, ImapSession session) {
-        return found(search.criteria(), search.tag(), held, session)
+        return UidSearch.run(next, search.criteria(), search.tag(), held, session)
             .filter(result -> result.refusal().isEmpty() && session.getSelected() != null)
             .doOnNext(result -> {
-                TreeSet<MessageUid> now = new TreeSet<>(result.uids());
+                Set<MessageUid> now = new HashSet<>(result.uids());
+                Set<MessageUid> before = new HashSet<>(search.found());
                 List<MessageUid> left = search.found().stream().filter(uid -> !now.contains(uid)).toList();
-                List<MessageUid> joined = result.uids().stream().filter(uid -> !search.found().contains(uid)).toList();
+                List<MessageUid> joined = result.uids().stream().filter(uid -> !before.contains(uid)).toList();
                 if (!left.isEmpty()) {
                     held.removals.add(new ExtensionResponses.SearchUpdate(search.tag(), search.useUids(), "REMOVEFROM",
                         search.useUids() ? left.stream().map(MessageUid::asLong).toList()
@@ -129,35 +128,6 @@ final class ContextSearch extends ForwardingImapProcessor {
                     search.mailbox(), result.uids()));
             })
             .then();
-    }
-
-    private record Found(List<MessageUid> uids, Optional<StatusResponse> refusal) {
-    }
-
-    /** James' UID SEARCH for the criteria: the UIDs found, or its refusal; other responses go to {@code others}. */
-    private Mono<Found> found(SearchKey criteria, Tag tag, Responder others, ImapSession session) {
-        List<MessageUid> uids = new ArrayList<>();
-        StatusResponse[] refusal = new StatusResponse[1];
-        Responder capture = new Responder() {
-            @Override
-            public void respond(ImapResponseMessage message) {
-                if (message instanceof SearchResponse found) {
-                    for (long uid : found.getIds()) {
-                        uids.add(MessageUid.of(uid));
-                    }
-                } else if (message instanceof StatusResponse status && tag.equals(status.getTag())) {
-                    refusal[0] = status.getServerResponseType() == StatusResponse.Type.OK ? null : status;
-                } else {
-                    others.respond(message);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-        };
-        return next.processReactive(new SearchRequest(new SearchOperation(criteria, List.of()), true, tag), capture, session)
-            .then(Mono.fromSupplier(() -> new Found(uids.stream().sorted().toList(), Optional.ofNullable(refusal[0]))));
     }
 
     private static List<Long> ids(List<MessageUid> uids, boolean useUids, SelectedMailbox selected) {
@@ -226,7 +196,7 @@ final class ContextSearch extends ForwardingImapProcessor {
             return at < 0 ? answers.size() : at;
         }
 
-        private int indexOf(java.util.function.Predicate<ImapResponseMessage> test) {
+        private int indexOf(Predicate<ImapResponseMessage> test) {
             for (int i = 0; i < answers.size(); i++) {
                 if (test.test(answers.get(i))) {
                     return i;

@@ -1,6 +1,7 @@
 package org.mailhaven.imap;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
@@ -106,41 +107,12 @@ public final class ExtensionResponses implements ImapEncoder {
     }
 
     private static void encode(Esorted esorted, ImapResponseComposer composer) throws IOException {
-        composer.untagged().message("ESEARCH").openParen().message("TAG").quote(esorted.tag().asString()).closeParen();
-        if (esorted.useUids()) {
-            composer.message("UID");
-        }
-        List<Long> ids = esorted.ids();
-        if (!ids.isEmpty() && esorted.returns().contains(SearchResultOption.MIN)) {
-            composer.message("MIN").message(ids.get(0));
-        }
-        if (!ids.isEmpty() && esorted.returns().contains(SearchResultOption.MAX)) {
-            composer.message("MAX").message(ids.get(ids.size() - 1));
-        }
-        if (!ids.isEmpty() && esorted.returns().contains(SearchResultOption.ALL)) {
-            composer.message("ALL").message(inOrder(ids));
-        }
-        if (esorted.returns().contains(SearchResultOption.COUNT)) {
-            composer.message("COUNT").message(ids.size());
-        }
-        composer.end();
+        results(esorted.tag(), esorted.useUids(), esorted.returns(), esorted.ids(), composer).end();
     }
 
     private static void encode(Esearched found, ImapResponseComposer composer) throws IOException {
-        esearch(found.tag(), found.useUids(), composer);
         List<Long> ids = found.ids();
-        if (!ids.isEmpty() && found.returns().contains(SearchResultOption.MIN)) {
-            composer.message("MIN").message(ids.get(0));
-        }
-        if (!ids.isEmpty() && found.returns().contains(SearchResultOption.MAX)) {
-            composer.message("MAX").message(ids.get(ids.size() - 1));
-        }
-        if (!ids.isEmpty() && found.returns().contains(SearchResultOption.ALL)) {
-            composer.message("ALL").message(inOrder(ids));
-        }
-        if (found.returns().contains(SearchResultOption.COUNT)) {
-            composer.message("COUNT").message(ids.size());
-        }
+        results(found.tag(), found.useUids(), found.returns(), ids, composer);
         ContextSearchRequest.Partial partial = found.partial();
         if (partial != null) {
             List<Long> part = ids.subList((int) Math.min(ids.size(), partial.first() - 1), (int) Math.min(ids.size(), partial.last()));
@@ -148,6 +120,29 @@ public final class ExtensionResponses implements ImapEncoder {
                 .message(part.isEmpty() ? "NIL" : inOrder(part)).closeParen();
         }
         composer.end();
+    }
+
+    /**
+     * {@code * ESEARCH (TAG "a") UID MIN 3 MAX 1 ALL 3,1:2 COUNT 3} for the results asked of
+     * {@code ids}: MIN and MAX are the first and the last in their order (ascending for SEARCH,
+     * the sort order for ESORT), ALL keeps that order.
+     */
+    private static ImapResponseComposer results(Tag tag, boolean useUids, Collection<SearchResultOption> returns, List<Long> ids,
+                                                ImapResponseComposer composer) throws IOException {
+        esearch(tag, useUids, composer);
+        if (!ids.isEmpty() && returns.contains(SearchResultOption.MIN)) {
+            composer.message("MIN").message(ids.get(0));
+        }
+        if (!ids.isEmpty() && returns.contains(SearchResultOption.MAX)) {
+            composer.message("MAX").message(ids.get(ids.size() - 1));
+        }
+        if (!ids.isEmpty() && returns.contains(SearchResultOption.ALL)) {
+            composer.message("ALL").message(inOrder(ids));
+        }
+        if (returns.contains(SearchResultOption.COUNT)) {
+            composer.message("COUNT").message(ids.size());
+        }
+        return composer;
     }
 
     private static ImapResponseComposer esearch(Tag tag, boolean useUids, ImapResponseComposer composer) throws IOException {

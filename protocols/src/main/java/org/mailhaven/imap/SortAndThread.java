@@ -12,15 +12,12 @@ import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.Capability;
 import org.apache.james.imap.api.message.request.SearchKey;
-import org.apache.james.imap.api.message.request.SearchOperation;
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
 import org.apache.james.imap.message.request.AbstractImapRequest;
-import org.apache.james.imap.message.request.SearchRequest;
-import org.apache.james.imap.message.response.SearchResponse;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.MessageUid;
@@ -63,23 +60,22 @@ final class SortAndThread extends ForwardingImapProcessor {
     /** Runs James' UID SEARCH for the criteria, then answers with what {@code result} makes of the UIDs found. */
     private Mono<Void> answer(AbstractImapRequest request, SearchKey criteria, Responder responder, ImapSession session,
                               Function<List<MessageUid>, Mono<ImapResponseMessage>> result) {
-        Matches matches = new Matches(responder, request);
-        SearchRequest search = new SearchRequest(new SearchOperation(criteria, List.of()), true, request.getTag());
-        return next.processReactive(search, matches, session)
-            .then(Mono.defer(() -> {
-                if (matches.refusal != null) {
-                    responder.respond(matches.refusal.getServerResponseType() == StatusResponse.Type.BAD
-                        ? responses.taggedBad(request.getTag(), request.getCommand(), matches.refusal.getTextKey())
-                        : responses.taggedNo(request.getTag(), request.getCommand(), matches.refusal.getTextKey()));
+        return UidSearch.run(next, criteria, request.getTag(), responder, session)
+            .flatMap(found -> {
+                if (found.refusal().isPresent()) {
+                    StatusResponse refusal = found.refusal().get();
+                    responder.respond(refusal.getServerResponseType() == StatusResponse.Type.BAD
+                        ? responses.taggedBad(request.getTag(), request.getCommand(), refusal.getTextKey())
+                        : responses.taggedNo(request.getTag(), request.getCommand(), refusal.getTextKey()));
                     responder.flush();
                     return Mono.empty();
                 }
-                return result.apply(matches.uids).doOnNext(answer -> {
+                return result.apply(found.uids()).doOnNext(answer -> {
                     responder.respond(answer);
                     responder.respond(responses.taggedOk(request.getTag(), request.getCommand(), HumanReadableText.COMPLETED));
                     responder.flush();
                 }).then();
-            }));
+            });
     }
 
     private Mono<ImapResponseMessage> sorted(SortRequest sort, List<MessageUid> uids, ImapSession session) {
@@ -139,36 +135,5 @@ final class SortAndThread extends ForwardingImapProcessor {
         }
         ranges.add(new SearchQuery.UidRange(low, high));
         return ranges.toArray(SearchQuery.UidRange[]::new);
-    }
-
-    /** James' SEARCH answer, kept: the UIDs found, or its refusal. Other responses pass on. */
-    private static final class Matches implements Responder {
-        private final Responder responder;
-        private final AbstractImapRequest request;
-        private final List<MessageUid> uids = new ArrayList<>();
-        private StatusResponse refusal;
-
-        Matches(Responder responder, AbstractImapRequest request) {
-            this.responder = responder;
-            this.request = request;
-        }
-
-        @Override
-        public void respond(ImapResponseMessage message) {
-            if (message instanceof SearchResponse found) {
-                for (long uid : found.getIds()) {
-                    uids.add(MessageUid.of(uid));
-                }
-            } else if (message instanceof StatusResponse status && request.getTag().equals(status.getTag())) {
-                refusal = status.getServerResponseType() == StatusResponse.Type.OK ? null : status;
-            } else {
-                responder.respond(message);
-            }
-        }
-
-        @Override
-        public void flush() {
-            responder.flush();
-        }
     }
 }
