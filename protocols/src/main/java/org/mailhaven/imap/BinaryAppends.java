@@ -1,11 +1,13 @@
 package org.mailhaven.imap;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.process.ImapProcessor;
@@ -87,7 +89,7 @@ final class BinaryAppends extends ForwardingImapProcessor {
 
     /** Whether a line of the message starts {@code Content-Transfer-Encoding: binary} (any case): read as bytes, in one pass. */
     static boolean namesBinary(SpooledLiteral sent) throws IOException {
-        try (InputStream in = new java.io.BufferedInputStream(sent.getInputStream())) {
+        try (InputStream in = new BufferedInputStream(sent.getInputStream())) {
             byte[] line = new byte[FIELD.length + 16];
             int length = 0;
             boolean lineStart = true;
@@ -110,7 +112,7 @@ final class BinaryAppends extends ForwardingImapProcessor {
         if (length < FIELD.length) {
             return false;
         }
-        String start = new String(line, 0, length, StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
+        String start = new String(line, 0, length, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
         return start.startsWith("content-transfer-encoding:") && start.substring(FIELD.length).strip().startsWith("binary");
     }
 

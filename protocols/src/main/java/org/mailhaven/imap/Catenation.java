@@ -2,6 +2,7 @@ package org.mailhaven.imap;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +10,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
@@ -114,7 +116,7 @@ final class Catenation {
     }
 
     /** An output that refuses to grow past a limit. */
-    private static final class Bounded extends java.io.FilterOutputStream {
+    private static final class Bounded extends FilterOutputStream {
         static final class Exceeded extends IOException {
         }
 
@@ -213,7 +215,7 @@ final class Catenation {
         if (at == path.length) {
             return true;
         }
-        List<MimeDescriptor> parts = new java.util.ArrayList<>();
+        List<MimeDescriptor> parts = new ArrayList<>();
         part.parts().forEachRemaining(parts::add);
         if (parts.isEmpty()) {
             MimeDescriptor inner = part.embeddedMessage();
@@ -256,7 +258,7 @@ final class Catenation {
 
     /** Header fields (those named, or all but them, or all) and the empty line that ends them, as received. */
     private static InputStream fields(Iterator<Header> headers, List<String> names, boolean allBut) {
-        List<Header> chosen = new java.util.ArrayList<>();
+        List<Header> chosen = new ArrayList<>();
         while (headers.hasNext()) {
             Header header = headers.next();
             boolean named = names == null || names.stream().anyMatch(name -> name.equalsIgnoreCase(header.getName()));

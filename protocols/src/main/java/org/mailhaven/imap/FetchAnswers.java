@@ -91,20 +91,29 @@ final class FetchAnswers extends ForwardingImapProcessor {
         FetchResponse.Structure bodyStructure = structureAsBody ? null : response.getBodyStructure();
         Envelope envelope = response.getEnvelope();
         List<BodyElement> elements = new ArrayList<>();
+        boolean changed = structureAsBody;
         for (BodyElement element : response.getElements()) {
             Optional<List<Header>> fields = HeaderSections.fieldsOf(element);
+            BodyElement answered = element;
             if (ADDRESS_FIELDS.equals(element.getName())) {
                 envelope = withReceivedText(envelope, fields.map(FetchAnswers::names).orElse(Map.of()));
+                answered = null;
             } else if (element.getClass() == MimeBodyElement.class && element.size() == 0) {
-                elements.add(new Bytes(element.getName(), EMPTY_LINE));
+                answered = new Bytes(element.getName(), EMPTY_LINE);
             } else if (fields.isPresent() && HeaderSections.eightBit(fields.get())) {
-                elements.add(new Bytes(element.getName(), HeaderSections.bytes(fields.get())));
-            } else {
-                elements.add(element);
+                answered = new Bytes(element.getName(), HeaderSections.bytes(fields.get()));
+            }
+            changed |= answered != element;
+            if (answered != null) {
+                elements.add(answered);
             }
         }
+        if (!changed) {
+            return response;
+        }
         return new FetchResponse(response.getMessageNumber(), response.getFlags(), response.getUid(), response.getSaveDate(),
-            response.getModSeq(), response.getInternalDate(), response.getSize(), envelope, body, bodyStructure, elements, response.getEmailId(), response.getThreadId());
+            response.getModSeq(), response.getInternalDate(), response.getSize(), envelope, body, bodyStructure, elements,
+            response.getEmailId(), response.getThreadId());
     }
 
     /** A display name read from the received field; {@code eightBit}: James' own name for it is garbled. */

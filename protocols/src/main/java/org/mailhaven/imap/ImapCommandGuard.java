@@ -132,7 +132,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
             spool.discard();
             spool = null;
         }
-        SpoolFiles.deleteAll(ctx.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get());
+        SpoolFiles.deleteAll(session(ctx));
         ctx.fireChannelInactive();
     }
 
@@ -395,7 +395,8 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
             LOGGER.info("IMAP client {}: APPEND refused: {}", ctx.channel().remoteAddress(), refusal);
             spool.discard();
             spool = null;
-            // The first line went nowhere yet, so James counts no answer to it; ours is the answer.
+            // The command was counted at its first line as one James answers; it never reaches
+            // James now, and ours is the answer.
             if (!firstPart) {
                 inFlight = Math.max(0, inFlight - 1);
             }
@@ -405,7 +406,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         }
         count(text);
         try {
-            spool.start(before, size, ctx.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get());
+            spool.start(before, size, session(ctx));
         } catch (IOException e) {
             spoolFailed(ctx, e);
             return;
@@ -445,7 +446,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
 
     /** The whole APPEND, its messages spooled, as one line for James; the files no request took are deleted. */
     private void handSpooled(ChannelHandlerContext ctx, String lastLine) {
-        ImapSession session = ctx.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get();
+        ImapSession session = session(ctx);
         String whole = spool.finish(lastLine, session);
         spool = null;
         try {
@@ -465,7 +466,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     private void startCommand(ChannelHandlerContext ctx, String text) {
         String[] words = text.strip().split("\\s+", 4);
         tag = words[0];
-        ImapSession session = ctx.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get();
+        ImapSession session = session(ctx);
         if (session != null) {
             session.setAttribute(TAG, tag);
         }
@@ -540,8 +541,12 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         ctx.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
     }
 
+    private static ImapSession session(ChannelHandlerContext ctx) {
+        return ctx.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get();
+    }
+
     private static boolean authenticated(ChannelHandlerContext ctx) {
-        ImapSession session = ctx.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get();
+        ImapSession session = session(ctx);
         return session != null && session.getState() != ImapSessionState.NON_AUTHENTICATED;
     }
 

@@ -1,8 +1,5 @@
 package org.mailhaven.imap;
 
-import java.util.Set;
-import java.util.TreeSet;
-
 import javax.mail.Flags;
 
 import org.apache.james.imap.api.ImapMessage;
@@ -34,21 +31,20 @@ final class KeywordsAnnounced extends ForwardingImapProcessor {
             if (response instanceof FlagsResponse flags) {
                 session.setAttribute(ANNOUNCED, flags.getFlags());
             } else if (response instanceof FetchResponse fetched && fetched.getFlags() != null
-                && session.getAttribute(ANNOUNCED) instanceof Flags announced && !announced.contains(keywords(fetched.getFlags()))) {
-                Flags wider = new Flags(announced);
-                wider.add(keywords(fetched.getFlags()));
-                session.setAttribute(ANNOUNCED, wider);
-                out.respond(new FlagsResponse(wider));
+                && session.getAttribute(ANNOUNCED) instanceof Flags announced) {
+                Flags wider = null;
+                for (String keyword : fetched.getFlags().getUserFlags()) {
+                    if (!announced.contains(keyword)) {
+                        wider = wider == null ? new Flags(announced) : wider;
+                        wider.add(keyword);
+                    }
+                }
+                if (wider != null) {
+                    session.setAttribute(ANNOUNCED, wider);
+                    out.respond(new FlagsResponse(wider));
+                }
             }
             out.respond(response);
         }), session);
-    }
-
-    /** The keywords (user flags) of {@code flags}, without \Recent and the other system flags. */
-    private static Flags keywords(Flags flags) {
-        Flags keywords = new Flags();
-        Set<String> names = new TreeSet<>(Set.of(flags.getUserFlags()));
-        names.forEach(keywords::add);
-        return keywords;
     }
 }

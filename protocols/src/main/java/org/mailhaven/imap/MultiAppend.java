@@ -108,7 +108,6 @@ final class MultiAppend extends ForwardingImapProcessor {
                     }))));
     }
 
-
     /** Deletes what was stored before the failure, then answers with the failure. */
     private Mono<Void> rollBack(Stored stored, ImapSession session) {
         if (stored.uids.isEmpty()) {
