@@ -165,13 +165,13 @@ final class Distribution {
     Result cliWithInput(String input, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/james-cli").toString()));
         command.addAll(List.of(args));
-        return run(command, home, environment(), 120, input);
+        return run(command, home, environment(), 120, input, home);
     }
 
     private Result command(String script, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(home.resolve(script).toString()));
         command.addAll(List.of(args));
-        return run(command, home, environment(), 300);
+        return run(command, home, environment(), 300, null, home);
     }
 
     /** Kills the running server with SIGKILL, as a crash or power cut would stop it, and waits until it is gone. */
@@ -190,11 +190,12 @@ final class Distribution {
 
     private static Result run(List<String> command, Path dir, Map<String, String> env, int timeoutSeconds)
             throws IOException, InterruptedException {
-        return run(command, dir, env, timeoutSeconds, null);
+        return run(command, dir, env, timeoutSeconds, null, null);
     }
 
-    private static Result run(List<String> command, Path dir, Map<String, String> env, int timeoutSeconds, String input)
-            throws IOException, InterruptedException {
+    /** Runs {@code command}; if it hangs and belongs to the instance in {@code instance}, says where ({@link HangReport}). */
+    private static Result run(List<String> command, Path dir, Map<String, String> env, int timeoutSeconds, String input,
+            Path instance) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.environment().putAll(env);
         Path out = Files.createTempFile("e2e", ".out");
@@ -209,8 +210,10 @@ final class Distribution {
             process.getOutputStream().close();
         }
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            String where = instance == null ? "" : "; " + HangReport.of(process, instance);
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-            throw new IOException(command + " did not finish within " + timeoutSeconds + " s");
+            throw new IOException(command + " did not finish within " + timeoutSeconds + " s" + where);
         }
         Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
         Files.delete(out);
