@@ -3,6 +3,7 @@ package org.mailhaven.imap;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -19,6 +20,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 
 /**
@@ -102,9 +104,16 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     private String tag = "";
     private boolean search;
     private int nesting;
-    /** Set while James reads a line that ends with a literal: whether James answered the command. */
+    /**
+     * Set while James reads a line that ends with a literal: whether James answered the command
+     * (seen by {@link #answers()} where James writes, before anything queued ahead of it).
+     */
     private boolean watching;
     private boolean answered;
+    /** Tagged answers (and untagged BADs) written so far: the clock {@link #owed} lines wait on. */
+    private long answersWritten;
+    /** Lines of this guard's own waiting for the answers of the commands before them ({@link #say}). */
+    private final ArrayDeque<Owed> owed = new ArrayDeque<>();
     /** What the client sent and this guard has not handed on yet (on the heap, unpooled: nothing to release). */
     private final ByteBuf pending = Unpooled.buffer();
     private String command = "";
@@ -120,6 +129,10 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     /** {@link #read} is running (a task it scheduled may find it so in some executors). */
     private boolean reading;
     private final ImapResponseLines responses = new ImapResponseLines(this::responseLine);
+
+    /** A line to write once {@link #answersWritten} reaches {@code due}. */
+    private record Owed(long due, String text) {
+    }
 
     /** {@code literalLimit}: the largest message an APPEND may carry ({@code literalSizeLimit} of conf/imapserver.xml). */
     ImapCommandGuard(long literalLimit) {
@@ -348,8 +361,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
             // The client waits for "+": it gets the answer instead. If James has the start of the
             // command, an empty string ends it (James refuses it).
             if (firstPart) {
-                ctx.writeAndFlush(Unpooled.copiedBuffer(tag + " NO [TOOBIG] Literals before login may have at most 8 KiB\r\n",
-                    StandardCharsets.ISO_8859_1));
+                say(ctx, tag + " NO [TOOBIG] Literals before login may have at most 8 KiB\r\n", inFlight);
             } else {
                 ctx.fireChannelRead(Unpooled.copiedBuffer(before + "\"\"\r\n", StandardCharsets.ISO_8859_1));
             }
@@ -375,7 +387,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         }
         remaining = size;
         if (!nonSynchronising) {
-            ctx.writeAndFlush(Unpooled.copiedBuffer("+ Ok\r\n", StandardCharsets.US_ASCII));
+            say(ctx, "+ Ok\r\n", inFlight - 1);
         }
         state = size == 0 ? State.LINE : State.LITERAL;
         firstPart = false;
@@ -400,7 +412,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
             if (!firstPart) {
                 inFlight = Math.max(0, inFlight - 1);
             }
-            ctx.writeAndFlush(Unpooled.copiedBuffer(tag + " NO [TOOBIG] " + refusal + "\r\n", StandardCharsets.US_ASCII));
+            say(ctx, tag + " NO [TOOBIG] " + refusal + "\r\n", inFlight);
             skipRestOfCommand(literal);
             return;
         }
@@ -413,7 +425,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         }
         remaining = size;
         if (!nonSynchronising) {
-            ctx.writeAndFlush(Unpooled.copiedBuffer("+ Ok\r\n", StandardCharsets.US_ASCII));
+            say(ctx, "+ Ok\r\n", inFlight - 1);
         }
         firstPart = false;
         state = State.SPOOL;
@@ -484,7 +496,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
             return;
         }
         LOGGER.info("IMAP client {}: SEARCH nested more than {} deep refused", ctx.channel().remoteAddress(), MAX_SEARCH_NESTING);
-        ctx.writeAndFlush(Unpooled.copiedBuffer(tag + " BAD [LIMIT] Search too complex\r\n", StandardCharsets.ISO_8859_1));
+        say(ctx, tag + " BAD [LIMIT] Search too complex\r\n", inFlight);
         skipRestOfCommand(literal);
     }
 
@@ -498,8 +510,58 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
                 ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
+            ctx.write(msg, promise);
+            writeDue(ctx);
+            return;
         }
         ctx.write(msg, promise);
+    }
+
+    /**
+     * Writes a line of this guard's own (a continuation request, a refusal) after the answers of
+     * the {@code before} commands in flight ahead of it. James writes its answers from other
+     * threads, and Netty queues what the event loop has not written yet: a line written at once
+     * could land inside an earlier command's output, such as in the middle of a FETCH literal
+     * (imaptest, pipelining a FETCH and an APPEND, read the FETCH cut short).
+     */
+    private void say(ChannelHandlerContext ctx, String text, int before) {
+        if (before <= 0 && owed.isEmpty()) {
+            ctx.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
+            return;
+        }
+        owed.add(new Owed(answersWritten + Math.max(0, before), text));
+    }
+
+    /** The owed lines whose commands ahead have all been answered, behind those answers. */
+    private void writeDue(ChannelHandlerContext ctx) {
+        boolean wrote = false;
+        while (!owed.isEmpty() && owed.peek().due() <= answersWritten) {
+            ctx.write(Unpooled.copiedBuffer(owed.poll().text(), StandardCharsets.ISO_8859_1));
+            wrote = true;
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+    }
+
+    /**
+     * Sees James' writes where James makes them (last in the pipeline), while it reads a line that
+     * ends with a literal: an answer to that command means James refused it. The guard itself sees
+     * those bytes only after what was queued ahead of them, too late to tell.
+     */
+    ChannelOutboundHandlerAdapter answers() {
+        return new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                if (watching && msg instanceof ByteBuf bytes) {
+                    String written = bytes.toString(StandardCharsets.ISO_8859_1);
+                    if (written.startsWith(tag + " ") || written.contains("\n" + tag + " ")) {
+                        answered = true;
+                    }
+                }
+                ctx.write(msg, promise);
+            }
+        };
     }
 
     /** The start of each line James answers with ({@link ImapResponseLines}). */
@@ -517,9 +579,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
         }
         // A tagged answer, or the untagged BAD of a line James found no tag in: one command less.
         inFlight = Math.max(0, inFlight - 1);
-        if (watching && token.equals(tag)) {
-            answered = true;
-        }
+        answersWritten++;
         if (holding && token.equals(tag) && !release(context, head.startsWith(tag + " OK"))) {
             closeAfterWrite = true;
             return;

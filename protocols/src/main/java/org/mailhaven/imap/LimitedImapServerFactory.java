@@ -63,9 +63,12 @@ public class LimitedImapServerFactory extends IMAPServerFactory {
 
             @Override
             protected AbstractChannelPipelineFactory createPipelineFactory() {
-                return limits.around(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup(),
-                    pipeline -> pipeline.addBefore(HandlerConstants.FRAMER, "mailhaven-imap-commands", new ImapCommandGuard(literalLimit))
-                        .addBefore(HandlerConstants.FRAMER, "mailhaven-imap-greeting", new ImapGreeting(getHelloName())));
+                return limits.around(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup(), pipeline -> {
+                    ImapCommandGuard guard = new ImapCommandGuard(literalLimit);
+                    pipeline.addBefore(HandlerConstants.FRAMER, "mailhaven-imap-commands", guard)
+                        .addBefore(HandlerConstants.FRAMER, "mailhaven-imap-greeting", new ImapGreeting(getHelloName()))
+                        .addLast("mailhaven-imap-answers", guard.answers());
+                });
             }
         };
     }

@@ -21,18 +21,24 @@ import io.netty.channel.embedded.EmbeddedChannel;
  */
 class ImapCommandGuardTest {
     private final StringBuilder james = new StringBuilder();
-    private final EmbeddedChannel channel = new EmbeddedChannel(new ImapCommandGuard(50L << 20), new ChannelInboundHandlerAdapter() {
+    private final ImapCommandGuard guard = new ImapCommandGuard(50L << 20);
+    /** James writes from the end of the pipeline, as its response writer does. */
+    private final EmbeddedChannel channel = new EmbeddedChannel(guard, new ChannelInboundHandlerAdapter() {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             String text = ((ByteBuf) msg).toString(StandardCharsets.ISO_8859_1);
             ((ByteBuf) msg).release();
             james.append(text);
             if (refuse && text.startsWith("x ")) {
-                ctx.writeAndFlush(Unpooled.copiedBuffer("x NO not now\r\n", StandardCharsets.US_ASCII));
+                jamesWrites("x NO not now\r\n");
             }
         }
-    });
+    }, guard.answers());
     private boolean refuse;
+
+    private void jamesWrites(String text) {
+        channel.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
+    }
 
     private String sent() {
         StringBuilder out = new StringBuilder();
@@ -63,6 +69,20 @@ class ImapCommandGuardTest {
         assertEquals("+ Ok\r\n", sent());
         receive("secret\r\n");
         assertEquals("a LOGIN {5+}\r\nalice {6+}\r\nsecret\r\n", james.toString());
+    }
+
+    @Test
+    void aContinuationRequestWaitsForTheAnswersOfTheCommandsBeforeIt() {
+        receive("f FETCH 1 BODY[]\r\nc SEARCH TEXT {3}\r\n");
+        assertEquals("", sent());
+        jamesWrites("* 1 FETCH (BODY[] {6}\r\n");
+        // The literal's own bytes are no answer.
+        jamesWrites("f OK\r\n");
+        assertEquals("* 1 FETCH (BODY[] {6}\r\nf OK\r\n", sent());
+        jamesWrites(")\r\nf OK FETCH completed.\r\n");
+        assertEquals(")\r\nf OK FETCH completed.\r\n+ Ok\r\n", sent());
+        receive("abc\r\n");
+        assertEquals("f FETCH 1 BODY[]\r\nc SEARCH TEXT {3+}\r\nabc\r\n", james.toString());
     }
 
     @Test
