@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -523,6 +527,78 @@ class ImapComplianceIT {
             String ordered = imap.command("o", "THREAD ORDEREDSUBJECT UTF-8 ALL");
             assertTrue(ordered.contains("* THREAD (3)(1 (2)(4))\r\n"), ordered);
             assertTrue(imap.command("u", "UID THREAD REFERENCES UTF-8 SUBJECT lunch").contains("* THREAD (3)\r\n"));
+        }
+    }
+
+    /**
+     * Sessions on one mailbox at once (JAMES-4088, imaptest "seq too high"): while another
+     * session appends and expunges, the watching session is never given a message number above
+     * what its EXISTS and EXPUNGE responses told it, and the last number it knows can be fetched.
+     */
+    @Test
+    void noAnswerNamesAMessageNumberTheSessionWasNotToldOf() throws Exception {
+        String user = newUser("numbers");
+        try (RawImap watcher = RawImap.login(server, user, PASSWORD); RawImap writer = RawImap.login(server, user, PASSWORD)) {
+            for (int i = 0; i < 5; i++) {
+                writer.append("a" + i, "INBOX", MESSAGE);
+            }
+            writer.command("s", "SELECT INBOX");
+            AtomicBoolean done = new AtomicBoolean();
+            AtomicReference<Exception> failed = new AtomicReference<>();
+            Thread churn = new Thread(() -> {
+                try {
+                    for (int i = 0; !done.get(); i++) {
+                        writer.append("p" + i, "INBOX", MESSAGE);
+                        writer.command("d" + i, "STORE 1 +FLAGS.SILENT (\\Deleted)");
+                        writer.command("e" + i, "EXPUNGE");
+                    }
+                } catch (IOException e) {
+                    failed.set(e);
+                }
+            });
+            churn.start();
+            List<String> wrong = new ArrayList<>();
+            long[] known = {-1};
+            numbers(watcher.command("s", "SELECT INBOX"), known, wrong);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            for (int i = 0; System.nanoTime() < until && wrong.isEmpty(); i++) {
+                numbers(watcher.command("n" + i, "NOOP"), known, wrong);
+                if (known[0] > 0) {
+                    String fetched = watcher.command("f" + i, "FETCH " + known[0] + " (FLAGS)");
+                    numbers(fetched, known, wrong);
+                    if (fetched.contains("f" + i + " BAD")) {
+                        wrong.add("known " + known[0] + ": " + fetched);
+                    }
+                }
+            }
+            done.set(true);
+            churn.join();
+            assertEquals(null, failed.get());
+            assertEquals(List.of(), wrong);
+        }
+    }
+
+    private static final Pattern NUMBERED = Pattern.compile("(?m)^\\* (\\d+) (EXISTS|EXPUNGE|FETCH|RECENT)");
+
+    /** Follows what the responses tell the client; notes each number named above it. */
+    private static void numbers(String responses, long[] known, List<String> wrong) {
+        Matcher numbered = NUMBERED.matcher(responses);
+        while (numbered.find()) {
+            long number = Long.parseLong(numbered.group(1));
+            switch (numbered.group(2)) {
+                case "EXISTS" -> known[0] = number;
+                case "EXPUNGE" -> {
+                    if (number > known[0]) {
+                        wrong.add("EXPUNGE " + number + " with " + known[0] + " known");
+                    }
+                    known[0]--;
+                }
+                default -> {
+                    if (number > known[0]) {
+                        wrong.add(numbered.group(2) + " " + number + " with " + known[0] + " known");
+                    }
+                }
+            }
         }
     }
 }
