@@ -20,7 +20,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 
 /**
@@ -106,7 +106,7 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     private int nesting;
     /**
      * Set while James reads a line that ends with a literal: whether James answered the command
-     * (seen by {@link #answers()} where James writes, before anything queued ahead of it).
+     * (seen by {@link #decoded()} as James' decoder hands the refusal on).
      */
     private boolean watching;
     private boolean answered;
@@ -545,21 +545,18 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     }
 
     /**
-     * Sees James' writes where James makes them (last in the pipeline), while it reads a line that
-     * ends with a literal: an answer to that command means James refused it. The guard itself sees
-     * those bytes only after what was queued ahead of them, too late to tell.
+     * Sees what James' decoder hands on, while it reads a line that ends with a literal: a
+     * command it hands on before that literal came is one it refused (a command it accepts waits
+     * for the literal's bytes). Between James' decoder and its protocol handler.
      */
-    ChannelOutboundHandlerAdapter answers() {
-        return new ChannelOutboundHandlerAdapter() {
+    ChannelInboundHandlerAdapter decoded() {
+        return new ChannelInboundHandlerAdapter() {
             @Override
-            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-                if (watching && msg instanceof ByteBuf bytes) {
-                    String written = bytes.toString(StandardCharsets.ISO_8859_1);
-                    if (written.startsWith(tag + " ") || written.contains("\n" + tag + " ")) {
-                        answered = true;
-                    }
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (watching) {
+                    answered = true;
                 }
-                ctx.write(msg, promise);
+                ctx.fireChannelRead(msg);
             }
         };
     }

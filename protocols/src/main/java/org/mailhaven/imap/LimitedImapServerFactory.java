@@ -18,6 +18,11 @@ import org.apache.james.util.Size;
 import org.mailhaven.access.ClientConnections;
 import org.mailhaven.access.ConnectionLimitHandler;
 
+import io.netty.channel.ChannelHandler;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
+
 /**
  * James' IMAP listeners with our connection limits ({@link ConnectionLimitHandler}: per address,
  * per network, a reserve for new clients; {@code imap.connections.*} in
@@ -31,6 +36,16 @@ public class LimitedImapServerFactory extends IMAPServerFactory {
     private final ImapEncoder encoder;
     private final ImapProcessor processor;
     private final ImapMetrics metrics;
+    /**
+     * Where James' protocol handler runs, off the connections' event loops. Netty writes at once
+     * what a handler writes on the event loop, and queues what other threads write: a command
+     * James ran on the event loop (one that came when none was running) wrote its answer ahead
+     * of the answer of the command before it, still queued from a store thread, and clients read
+     * a FETCH cut short ("Unexpected ')'" in imaptest). Started here, every answer is written
+     * from another thread, and Netty keeps them in order.
+     */
+    private static final EventExecutorGroup COMMANDS = new DefaultEventExecutorGroup(
+        Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory("imap-commands", true));
     /** Without a literalSizeLimit: large, but ten of it still fit in a long. */
     private static final long NO_LITERAL_LIMIT = Long.MAX_VALUE / 16;
     private final GaugeRegistry gaugeRegistry;
@@ -66,8 +81,10 @@ public class LimitedImapServerFactory extends IMAPServerFactory {
                 return limits.around(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup(), pipeline -> {
                     ImapCommandGuard guard = new ImapCommandGuard(literalLimit);
                     pipeline.addBefore(HandlerConstants.FRAMER, "mailhaven-imap-commands", guard)
-                        .addBefore(HandlerConstants.FRAMER, "mailhaven-imap-greeting", new ImapGreeting(getHelloName()))
-                        .addLast("mailhaven-imap-answers", guard.answers());
+                        .addBefore(HandlerConstants.FRAMER, "mailhaven-imap-greeting", new ImapGreeting(getHelloName()));
+                    ChannelHandler james = pipeline.remove(HandlerConstants.CORE_HANDLER);
+                    pipeline.addLast("mailhaven-imap-decoded", guard.decoded())
+                        .addLast(COMMANDS, HandlerConstants.CORE_HANDLER, james);
                 });
             }
         };

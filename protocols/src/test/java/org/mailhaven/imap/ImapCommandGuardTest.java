@@ -16,13 +16,14 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 
 /**
- * The guard in front of a stand-in for James' decoder, which refuses every command at once as
- * James does for a command not valid in the session's state.
+ * The guard in front of stand-ins for James' decoder, which refuses every command at once as
+ * James does for a command not valid in the session's state (it hands the refusal on before the
+ * command's literal came), and for James' protocol handler, which writes the answer from the end
+ * of the pipeline.
  */
 class ImapCommandGuardTest {
     private final StringBuilder james = new StringBuilder();
     private final ImapCommandGuard guard = new ImapCommandGuard(50L << 20);
-    /** James writes from the end of the pipeline, as its response writer does. */
     private final EmbeddedChannel channel = new EmbeddedChannel(guard, new ChannelInboundHandlerAdapter() {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -30,10 +31,15 @@ class ImapCommandGuardTest {
             ((ByteBuf) msg).release();
             james.append(text);
             if (refuse && text.startsWith("x ")) {
-                jamesWrites("x NO not now\r\n");
+                ctx.fireChannelRead("x NO not now\r\n");
             }
         }
-    }, guard.answers());
+    }, guard.decoded(), new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object refusal) {
+            jamesWrites((String) refusal);
+        }
+    });
     private boolean refuse;
 
     private void jamesWrites(String text) {
