@@ -578,6 +578,28 @@ class ImapComplianceIT {
         }
     }
 
+    /**
+     * A message that arrives while two sessions have the mailbox selected is \Recent in one of
+     * them only (RFC 3501 2.3.2; imaptest: "\Recent flag in multiple sessions"), in FETCH and in
+     * the RECENT count alike.
+     */
+    @Test
+    void aNewMessageIsRecentInOneSessionOnly() throws Exception {
+        String user = newUser("recent");
+        try (RawImap first = RawImap.login(server, user, PASSWORD); RawImap second = RawImap.login(server, user, PASSWORD);
+             RawImap sender = RawImap.login(server, user, PASSWORD)) {
+            first.command("s", "SELECT INBOX");
+            second.command("s", "SELECT INBOX");
+            sender.append("a", "INBOX", MESSAGE);
+            String one = first.command("n", "NOOP") + first.command("f", "FETCH 1 (FLAGS)");
+            String other = second.command("n", "NOOP") + second.command("f", "FETCH 1 (FLAGS)");
+            assertTrue(one.contains("* 1 RECENT") && one.contains("\\Recent"), one);
+            assertTrue(other.contains("* 0 RECENT") && !other.contains("\\Recent"), other);
+            String again = second.command("s2", "SELECT INBOX");
+            assertTrue(again.contains("* 0 RECENT"), again);
+        }
+    }
+
     private static final Pattern NUMBERED = Pattern.compile("(?m)^\\* (\\d+) (EXISTS|EXPUNGE|FETCH|RECENT)");
 
     /** Follows what the responses tell the client; notes each number named above it. */

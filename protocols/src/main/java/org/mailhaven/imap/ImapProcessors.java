@@ -43,6 +43,7 @@ public final class ImapProcessors {
         mended = new BinaryAppends(mended);
         mended = new MultiAppend(mended, mailboxManager);
         mended = new KeywordsAnnounced(mended);
+        mended = new RecentOnce(mended);
         mended = new SequenceNumbersAnnounced(mended);
         mended = new ByeFlushed(mended);
         return new AddedCapabilities(mended, Stream.of(SortAndThread.CAPABILITIES, MultiAppend.CAPABILITIES,
