@@ -5,6 +5,7 @@ import javax.mail.Flags;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.message.request.AbstractMailboxSelectionRequest;
 import org.apache.james.imap.message.response.FetchResponse;
 import org.apache.james.imap.message.response.FlagsResponse;
 
@@ -16,7 +17,8 @@ import reactor.core.publisher.Mono;
  * the STORE that set a new one, nor always before the unsolicited FETCH another session's STORE
  * causes (imaptest: "Keyword used without being in FLAGS"; JAMES-4088), and clients that keep
  * the FLAGS list (Thunderbird's tag list) then miss the keyword. Each session remembers what its
- * last FLAGS named; a FETCH with a keyword outside it is preceded by a FLAGS with it added.
+ * last FLAGS named; a FETCH with a keyword outside it is preceded by a FLAGS with it added, and
+ * a later FLAGS keeps what was named before.
  */
 final class KeywordsAnnounced extends ForwardingImapProcessor {
     private static final String ANNOUNCED = "mailhaven.imap.announced-keywords";
@@ -29,7 +31,16 @@ final class KeywordsAnnounced extends ForwardingImapProcessor {
     public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
         return next.processReactive(message, new RewritingResponder(responder, (response, out) -> {
             if (response instanceof FlagsResponse flags) {
-                session.setAttribute(ANNOUNCED, flags.getFlags());
+                // A keyword once announced stays in FLAGS while the mailbox is selected: James
+                // leaves out one that a message still carries (imaptest: "Keyword dropped, but it
+                // still had references"). A new SELECT starts afresh.
+                Flags named = new Flags(flags.getFlags());
+                if (!(message instanceof AbstractMailboxSelectionRequest) && session.getAttribute(ANNOUNCED) instanceof Flags announced) {
+                    named.add(announced);
+                }
+                session.setAttribute(ANNOUNCED, named);
+                out.respond(new FlagsResponse(named));
+                return;
             } else if (response instanceof FetchResponse fetched && fetched.getFlags() != null
                 && session.getAttribute(ANNOUNCED) instanceof Flags announced) {
                 Flags wider = null;
