@@ -69,6 +69,8 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     static final int MAX_LINE = 65 * 1024;
     static final int MAX_SEARCH_NESTING = 100;
     static final int MAX_PIPELINED = 16;
+    /** Lines of this guard's own that may wait for earlier answers ({@link #say}). */
+    static final int MAX_OWED = 1000;
     private static final Pattern LITERAL = Pattern.compile("\\{(\\d{1,18})(\\+?)}\\r?\\n$");
     /** Commands after which the next command waits for their tagged answer. */
     static final Set<String> STATE_CHANGING = Set.of("LOGIN", "AUTHENTICATE", "SELECT", "EXAMINE", "UNSELECT", "CLOSE",
@@ -527,6 +529,13 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
     private void say(ChannelHandlerContext ctx, String text, int before) {
         if (before <= 0 && owed.isEmpty()) {
             ctx.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
+            return;
+        }
+        if (owed.size() >= MAX_OWED) {
+            // Only a client that sends literals without waiting for "+" gets here.
+            LOGGER.info("IMAP client {} sent {} literals without waiting for the continuation: closed",
+                ctx.channel().remoteAddress(), MAX_OWED);
+            bye(ctx, "* BYE [LIMIT] Too many literals sent without waiting\r\n");
             return;
         }
         owed.add(new Owed(answersWritten + Math.max(0, before), text));

@@ -92,6 +92,13 @@ class ImapCommandGuardTest {
     }
 
     @Test
+    void literalsSentWithoutWaitingForTheirContinuationAreBounded() {
+        receive("f FETCH 1 BODY[]\r\nc SEARCH TEXT {1}\r\n" + "x TEXT {1}\r\n".repeat(ImapCommandGuard.MAX_OWED + 1));
+        assertEquals("* BYE [LIMIT] Too many literals sent without waiting\r\n", sent());
+        assertFalse(channel.isActive());
+    }
+
+    @Test
     void bigLiteralsBeforeLoginAreRefused() {
         receive("a LOGIN {52428800}\r\n");
         assertEquals("a NO [TOOBIG] Literals before login may have at most 8 KiB\r\n", sent());
