@@ -18,11 +18,6 @@ import org.apache.james.util.Size;
 import org.mailhaven.access.ClientConnections;
 import org.mailhaven.access.ConnectionLimitHandler;
 
-import io.netty.channel.ChannelHandler;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutorGroup;
-
 /**
  * James' IMAP listeners with our connection limits ({@link ConnectionLimitHandler}: per address,
  * per network, a reserve for new clients; {@code imap.connections.*} in
@@ -36,16 +31,6 @@ public class LimitedImapServerFactory extends IMAPServerFactory {
     private final ImapEncoder encoder;
     private final ImapProcessor processor;
     private final ImapMetrics metrics;
-    /**
-     * Where James' protocol handler runs, off the connections' event loops. Netty writes at once
-     * what a handler writes on the event loop, and queues what other threads write: a command
-     * James ran on the event loop (one that came when none was running) wrote its answer ahead
-     * of the answer of the command before it, still queued from a store thread, and clients read
-     * a FETCH cut short ("Unexpected ')'" in imaptest). Started here, every answer is written
-     * from another thread, and Netty keeps them in order.
-     */
-    private static final EventExecutorGroup COMMANDS = new DefaultEventExecutorGroup(
-        Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory("imap-commands", true));
     /** Without a literalSizeLimit: large, but ten of it still fit in a long. */
     private static final long NO_LITERAL_LIMIT = Long.MAX_VALUE / 16;
     private final GaugeRegistry gaugeRegistry;
@@ -64,7 +49,7 @@ public class LimitedImapServerFactory extends IMAPServerFactory {
     protected IMAPServer createServer() {
         ConnectionLimitHandler limits = new ConnectionLimitHandler("IMAP", ClientConnections.fromSystem("imap"),
             reason -> "* BYE [UNAVAILABLE] " + reason + "\r\n");
-        return new IMAPServer(decoder, encoder, processor, metrics, gaugeRegistry) {
+        return new IMAPServer(decoder, encoder, new AnswersInOrder(processor), metrics, gaugeRegistry) {
             /** James' literalSizeLimit, which the guard applies to APPEND's messages (James no longer sees them). */
             private long literalLimit = NO_LITERAL_LIMIT;
 
@@ -82,9 +67,7 @@ public class LimitedImapServerFactory extends IMAPServerFactory {
                     ImapCommandGuard guard = new ImapCommandGuard(literalLimit);
                     pipeline.addBefore(HandlerConstants.FRAMER, "mailhaven-imap-commands", guard)
                         .addBefore(HandlerConstants.FRAMER, "mailhaven-imap-greeting", new ImapGreeting(getHelloName()));
-                    ChannelHandler james = pipeline.remove(HandlerConstants.CORE_HANDLER);
-                    pipeline.addLast("mailhaven-imap-decoded", guard.decoded())
-                        .addLast(COMMANDS, HandlerConstants.CORE_HANDLER, james);
+                    pipeline.addBefore(HandlerConstants.CORE_HANDLER, "mailhaven-imap-decoded", guard.decoded());
                 });
             }
         };
