@@ -10,6 +10,7 @@ import org.apache.james.imap.message.request.CompressRequest;
 import org.apache.james.imap.message.request.StartTLSRequest;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -20,7 +21,7 @@ import reactor.core.scheduler.Schedulers;
  * in two ways: a command it started there (one that came when none was running) answered at
  * once; and its last flush of a command's answers (the closing {@code )} and the tagged OK,
  * still in its buffer) ran there when the command had ended on another thread before James'
- * handler subscribed to it. Here each command starts on a thread for blocking work, and its
+ * handler subscribed to it. Here each command starts on a thread of its own, and its
  * answers are flushed on the thread it ends on, before James' own last flush, which finds
  * nothing left.
  *
@@ -30,6 +31,14 @@ import reactor.core.scheduler.Schedulers;
  * processor chain in {@link LimitedImapServerFactory}.
  */
 final class AnswersInOrder extends ForwardingImapProcessor {
+    /**
+     * Where commands start: threads of their own, not the store's. A command may wait for the
+     * store within itself (the default folders at login), and a pool both use could have all its
+     * threads waiting for work queued behind them.
+     */
+    private static final Scheduler COMMANDS = Schedulers.newBoundedElastic(Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE,
+        Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "imap-commands", 60, true);
+
     AnswersInOrder(ImapProcessor next) {
         super(next);
     }
@@ -37,7 +46,7 @@ final class AnswersInOrder extends ForwardingImapProcessor {
     @Override
     public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
         Mono<Void> command = Mono.defer(() -> next.processReactive(message, responder, session))
-            .subscribeOn(Schedulers.boundedElastic());
+            .subscribeOn(COMMANDS);
         if (message instanceof StartTLSRequest || message instanceof CompressRequest || message instanceof AuthenticateRequest) {
             // A task scheduled now runs after the ones the command queued on the event loop.
             command = command.then(Mono.create(sink -> session.schedule(sink::success, Duration.ZERO)));
