@@ -96,36 +96,47 @@ public final class DefaultFolders {
      */
     private void create(MailboxPath path, MailboxSession session) throws MailboxException {
         try {
-            Mono.from(mailboxManager.createMailboxReactive(path, MailboxManager.CreateOption.CREATE_SUBSCRIPTION, session))
-                .timeout(creationWait).block();
-            LOGGER.info("Created folder {} of {}", path.getName(), path.getUser().asString());
+            if (createOnce(path, MailboxManager.CreateOption.CREATE_SUBSCRIPTION, session)) {
+                LOGGER.info("Created folder {} of {}", path.getName(), path.getUser().asString());
+            }
+            return;
+        } catch (TimeoutException notAnswered) {
+            LOGGER.warn("Creating folder {} of {} did not end within {} s; checking what was done",
+                path.getName(), path.getUser().asString(), creationWait.toSeconds());
+        }
+        try {
+            if (!exists(path, session)) {
+                createOnce(path, MailboxManager.CreateOption.NONE, session);
+            }
+        } catch (TimeoutException again) {
+            throw new MailboxException("folder " + path.getName() + " of " + path.getUser().asString()
+                + " could not be created: " + again, again);
+        }
+        subscriptions.subscribe(session, path);
+        LOGGER.info("Created folder {} of {} (checked)", path.getName(), path.getUser().asString());
+    }
+
+    /**
+     * James' creation of the folder, waited for at most {@link #creationWait}: false if it existed
+     * already (another session of the same user created it in the meantime).
+     */
+    private boolean createOnce(MailboxPath path, MailboxManager.CreateOption option, MailboxSession session)
+            throws MailboxException, TimeoutException {
+        try {
+            Mono.from(mailboxManager.createMailboxReactive(path, option, session)).timeout(creationWait).block();
+            return true;
         } catch (RuntimeException e) {
             Throwable failure = Exceptions.unwrap(e);
             if (failure instanceof MailboxExistsException) {
-                // Another session of the same user created it in the meantime.
-                return;
+                return false;
             }
             if (failure instanceof MailboxException mailbox) {
                 throw mailbox;
             }
-            if (!(failure instanceof TimeoutException)) {
-                throw e;
+            if (failure instanceof TimeoutException timeout) {
+                throw timeout;
             }
-            LOGGER.warn("Creating folder {} of {} did not end within {} s; checking what was done",
-                path.getName(), path.getUser().asString(), creationWait.toSeconds());
-            if (!exists(path, session)) {
-                try {
-                    Mono.from(mailboxManager.createMailboxReactive(path, MailboxManager.CreateOption.NONE, session))
-                        .timeout(creationWait).block();
-                } catch (RuntimeException again) {
-                    if (!(Exceptions.unwrap(again) instanceof MailboxExistsException)) {
-                        throw new MailboxException("folder " + path.getName() + " of " + path.getUser().asString()
-                            + " could not be created: " + Exceptions.unwrap(again), again);
-                    }
-                }
-            }
-            subscriptions.subscribe(session, path);
-            LOGGER.info("Created folder {} of {} (checked)", path.getName(), path.getUser().asString());
+            throw e;
         }
     }
 

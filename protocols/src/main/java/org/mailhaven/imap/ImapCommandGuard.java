@@ -512,11 +512,9 @@ final class ImapCommandGuard extends ChannelDuplexHandler {
                 ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
-            ctx.write(msg, promise);
-            writeDue(ctx);
-            return;
         }
         ctx.write(msg, promise);
+        writeDue(ctx);
     }
 
     /**

@@ -41,7 +41,8 @@ final class KeywordsAnnounced extends ForwardingImapProcessor {
                 session.setAttribute(ANNOUNCED, named);
                 out.respond(new FlagsResponse(named));
                 return;
-            } else if (response instanceof FetchResponse fetched && fetched.getFlags() != null
+            }
+            if (response instanceof FetchResponse fetched && fetched.getFlags() != null
                 && session.getAttribute(ANNOUNCED) instanceof Flags announced) {
                 Flags wider = null;
                 for (String keyword : fetched.getFlags().getUserFlags()) {
