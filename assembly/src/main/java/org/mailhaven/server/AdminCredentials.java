@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.mailhaven.core.io.Secrets;
+
 /**
  * The JMX administrator account that {@code bin/james-cli} uses. Nothing is shipped: the
  * password is generated at first start and kept in {@code conf/jmxremote.password} (mode 0600),

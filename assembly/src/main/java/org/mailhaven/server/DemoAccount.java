@@ -5,6 +5,7 @@ import org.apache.james.core.Username;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.api.model.User;
+import org.mailhaven.core.io.Secrets;
 import org.mailhaven.folders.DefaultFolders;
 import org.springframework.context.ApplicationContext;
 

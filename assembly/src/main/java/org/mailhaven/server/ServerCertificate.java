@@ -41,6 +41,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.mailhaven.core.io.Secrets;
 
 /**
  * The TLS certificate every listener presents. When the administrator configured none (the

@@ -1,4 +1,4 @@
-package org.mailhaven.server;
+package org.mailhaven.core.io;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
