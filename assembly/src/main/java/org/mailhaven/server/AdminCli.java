@@ -101,7 +101,7 @@ public final class AdminCli {
     private static int execute(ExtraCommand command, List<String> arguments, Settings settings, AdminCredentials credentials) {
         try (JmxConnection jmx = new JmxConnection(settings.jmxAddress(), settings.jmxPort(),
                 Optional.of(new JmxConnection.AuthCredential(credentials.user, credentials.password)))) {
-            String output = command.run(jmx, arguments);
+            String output = command.run(jmx, arguments, settings);
             System.out.println(output.isEmpty() ? command.name + ": done" : output);
             return 0;
         } catch (Exception e) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 
 import javax.mail.internet.AddressException;
+
+import com.google.common.net.InetAddresses;
 
 import org.apache.james.core.MailAddress;
 import org.mailhaven.core.config.Names;
@@ -51,6 +54,7 @@ public final class Settings {
     private static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("hostname", "");
+        d.put("public.addresses", "");
         d.put("listen.address", "0.0.0.0");
         for (Listener listener : Listener.values()) {
             d.put(listener.key + ".enabled", "true");
@@ -157,6 +161,12 @@ public final class Settings {
         requirePort("jmx.port");
         requireAddress("listen.address");
         requireAddress("jmx.address");
+        for (String address : publicAddresses()) {
+            if (!InetAddresses.isInetAddress(address)) {
+                throw invalid("public.addresses", "must be IP addresses (IPv4 or IPv6) separated by commas; '"
+                    + address + "' is not one");
+            }
+        }
         String postmaster = values.get("postmaster");
         if (!postmaster.isEmpty()) {
             try {
@@ -331,6 +341,12 @@ public final class Settings {
         } catch (UnknownHostException e) {
             return "localhost";
         }
+    }
+
+    /** The addresses the internet reaches this server at (DNS records, SPF); may be none. */
+    public List<String> publicAddresses() {
+        return Arrays.stream(values.get("public.addresses").split(",")).map(String::strip)
+            .filter(address -> !address.isEmpty()).toList();
     }
 
     public boolean enabled(Listener listener) {

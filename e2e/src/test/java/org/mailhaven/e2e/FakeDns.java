@@ -1,9 +1,11 @@
 package org.mailhaven.e2e;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Master;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
@@ -24,8 +27,8 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
- * A DNS server on loopback (UDP) for the tests, built with dnsjava: it answers the MX, A and TXT
- * records it was given, NXDOMAIN for names it does not know, SERVFAIL for names marked broken.
+ * A DNS server on loopback (UDP) for the tests, built with dnsjava: it answers the records it
+ * was given (MX, A and TXT one by one, any type from a zone file's text), NXDOMAIN for names it does not know, SERVFAIL for names marked broken.
  */
 final class FakeDns implements AutoCloseable {
     private final DatagramSocket socket;
@@ -67,6 +70,16 @@ final class FakeDns implements AutoCloseable {
             strings.add(text.substring(i, Math.min(text.length(), i + 255)));
         }
         add(new TXTRecord(name(name), DClass.IN, 60, strings));
+        return this;
+    }
+
+    /** Every record of a zone file's text (RFC 1035 master format, as bin/james-cli DnsRecords prints it). */
+    FakeDns zone(String text) throws IOException {
+        try (Master master = new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), Name.root, 3600)) {
+            for (Record record = master.nextRecord(); record != null; record = master.nextRecord()) {
+                add(record);
+            }
+        }
         return this;
     }
 

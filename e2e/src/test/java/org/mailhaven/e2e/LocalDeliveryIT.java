@@ -146,11 +146,12 @@ class LocalDeliveryIT {
     }
 
     @Test
-    void forwardToAnotherDomainKeepsTheSenderAndMarksTheLocalAddress() throws Exception {
+    void forwardToAnotherDomainLeavesWithAnSrsSenderAndMarksTheLocalAddress() throws Exception {
         clients.sendUnauthenticated("smtp", "sender@remote.test",
             MailClients.message("sender@remote.test", "away@example.com", "forward me", "<forward@e2e.test>"), "away@example.com");
         SmtpSink.Received forwarded = remote.await(message -> message.data().contains("<forward@e2e.test>"), DELIVERY);
-        assertEquals("<sender@remote.test>", forwarded.mailFrom());
+        assertTrue(forwarded.mailFrom().matches("<SRS0=[a-z2-7]{6}=[a-z2-7]{2}=remote\\.test=sender@example\\.com>"),
+            forwarded.mailFrom());
         assertEquals(List.of("<away@remote.test>"), forwarded.rcptTo());
         assertTrue(forwarded.data().contains("Delivered-To: away@example.com"), forwarded.data());
     }

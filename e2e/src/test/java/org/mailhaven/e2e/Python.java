@@ -75,6 +75,38 @@ final class Python {
         "sys.stdout.write((signature + message).decode())",
         "");
 
+    /** Resolves through the test's DNS server, for dkimpy and pyspf (both ask dnspython). */
+    private static final String TEST_RESOLVER = String.join("\n",
+        "import dns.resolver, json, sys",
+        "job = json.load(open(sys.argv[1]))",
+        "resolver = dns.resolver.Resolver(configure=False)",
+        "resolver.nameservers = [job['dns_host']]",
+        "resolver.port = job['dns_port']",
+        "dns.resolver.default_resolver = resolver",
+        "");
+
+    private static final String DKIM_VERIFIER = String.join("\n", TEST_RESOLVER,
+        "import dkim",
+        "def txt(name, timeout=5):",
+        "    try:",
+        "        answer = resolver.resolve(name.decode().rstrip('.'), 'TXT')",
+        "    except Exception:",
+        "        return None",
+        "    return b''.join(answer[0].strings)",
+        "message = open(job['message'], 'rb').read()",
+        "checker = dkim.DKIM(message)",
+        "count = len([line for line in message.split(b'\\r\\n\\r\\n')[0].split(b'\\r\\n') if line.lower().startswith(b'dkim-signature:')])",
+        "for index in range(count):",
+        "    ok = checker.verify(idx=index, dnsfunc=txt)",
+        "    signature = dict(checker.signature_fields)",
+        "    print(signature[b'a'].decode(), signature[b'd'].decode(), signature[b's'].decode(), 'pass' if ok else 'fail')",
+        "");
+
+    private static final String SPF_CHECKER = String.join("\n", TEST_RESOLVER,
+        "import spf",
+        "print(spf.check2(i=job['ip'], s=job['sender'], h=job['helo'])[0])",
+        "");
+
     private static final String MBOX_READER = String.join("\n",
         "import hashlib, mailbox, sys",
         "box = mailbox.mbox(open(sys.argv[1]).read().strip(), create=False)",
@@ -129,6 +161,31 @@ final class Python {
             throw new IOException("dkimpy could not sign: " + signed);
         }
         return signed;
+    }
+
+    /**
+     * Verifies every DKIM signature of a message with Python's dkimpy (RSA and, through PyNaCl,
+     * Ed25519), the keys looked up in {@code dns}: one line per signature, "a= d= s= pass|fail".
+     */
+    static List<String> dkimVerify(byte[] message, FakeDns dns) throws IOException, InterruptedException {
+        Path file = Files.createTempFile("dkim", ".eml");
+        try {
+            Files.write(file, message);
+            return run(DKIM_VERIFIER, resolverJob(dns) + ", \"message\": " + json(file.toString()) + "}").lines().toList();
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** The SPF result (RFC 7208) pyspf finds in {@code dns} for mail from {@code sender} sent by {@code ip}. */
+    static String spf(String ip, String sender, String helo, FakeDns dns) throws IOException, InterruptedException {
+        return run(SPF_CHECKER, resolverJob(dns) + ", \"ip\": " + json(ip) + ", \"sender\": " + json(sender)
+            + ", \"helo\": " + json(helo) + "}").strip();
+    }
+
+    private static String resolverJob(FakeDns dns) {
+        String[] address = dns.address().split(":");
+        return "{\"dns_host\": " + json(address[0]) + ", \"dns_port\": " + address[1];
     }
 
     /** Reads an mbox file with Python's mailbox module: one line per message, Message-ID and SHA-256 of its bytes. */

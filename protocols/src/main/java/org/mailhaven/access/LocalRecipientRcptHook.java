@@ -18,6 +18,7 @@ import org.apache.james.user.api.UsersRepository;
 import org.mailhaven.core.address.AddressResolver;
 import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.srs.Srs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ public class LocalRecipientRcptHook implements RcptHook, ProtocolHandler {
     public void init(Configuration config) throws ConfigurationException {
         HookParameters.apply(PARAMETERS, "LocalRecipientRcptHook", config, params -> {
             resolver = new AddressResolver(mappings, users, domains, params.text("subaddressSeparator"),
-                params.positiveInt("maxDepth"));
+                params.positiveInt("maxDepth"), Srs.installed());
         });
     }
 

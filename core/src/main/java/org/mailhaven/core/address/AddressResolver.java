@@ -22,6 +22,7 @@ import org.apache.james.rrt.lib.Mappings;
 import org.apache.james.rrt.lib.MappingsImpl;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.api.UsersRepositoryException;
+import org.mailhaven.core.srs.Srs;
 
 /**
  * Works out where mail for one envelope recipient goes: the local mailboxes, the remote
@@ -37,6 +38,8 @@ import org.apache.james.user.api.UsersRepositoryException;
  * <li>the domain's own mappings apply last: a domain alias rewrites the domain, a catch-all
  * ({@code *@domain}) takes everything else, so neither ever hides an existing user.</li>
  * </ol>
+ * Before all of these, an SRS address of ours ({@link Srs}: a bounce of mail we forwarded) goes
+ * to the original sender, and one that was not made here or has expired is refused (5.7.1).
  * Anything else is unknown. Following mappings more than {@code maxDepth} levels deep, or back
  * to an address already visited, is a loop. Addresses in other domains are remote targets.
  *
@@ -47,15 +50,18 @@ public final class AddressResolver {
     /** RFC 3463 codes for what can go wrong. */
     public static final String UNKNOWN_USER = "5.1.1";
     public static final String LOOP = "5.4.6";
+    public static final String FORGED_SRS = "5.7.1";
 
     private final RecipientRewriteTable mappings;
     private final UsersRepository users;
     private final DomainList domains;
     private final String separator;
     private final int maxDepth;
+    private final Srs srs;
 
     public AddressResolver(RecipientRewriteTable mappings, UsersRepository users, DomainList domains,
-                           String separator, int maxDepth) {
+                           String separator, int maxDepth, Srs srs) {
+        this.srs = srs;
         this.mappings = mappings;
         this.users = users;
         this.domains = domains;
@@ -115,6 +121,17 @@ public final class AddressResolver {
             if (!isLocalDomain(address.getDomain())) {
                 addOnce(remote, address);
                 return;
+            }
+            if (Srs.isSrs(address.getLocalPart())) {
+                Srs.Reverse reverse = srs.reverse(address);
+                if (reverse instanceof Srs.Reverse.Original original) {
+                    expand(original.original(), Optional.empty(), depth + 1);
+                    return;
+                }
+                if (reverse instanceof Srs.Reverse.Refused refused) {
+                    failures.add(new Failure(FORGED_SRS, "Refused: " + refused.reason()));
+                    return;
+                }
             }
             MailAddress folded = fold(address);
             if (depth > maxDepth || !visited.add(folded)) {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +25,12 @@ import org.apache.james.user.api.UsersRepository;
 import org.junit.jupiter.api.Test;
 import org.mailhaven.core.address.AddressResolver.LocalTarget;
 import org.mailhaven.core.address.AddressResolver.Resolution;
+import org.mailhaven.core.srs.Srs;
 
 class AddressResolverTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-04T10:00:00Z"), ZoneOffset.UTC);
+    private static final Srs SRS = Srs.using(new byte[32], CLOCK);
+
     private final Map<String, List<Mapping>> mappings = new HashMap<>();
     private final Set<String> users = Set.of("alice@example.com", "bob@example.com", "carol@catchall.test");
     private final Set<String> domains = Set.of("example.com", "catchall.test", "example.net");
@@ -45,7 +52,7 @@ class AddressResolverTest {
             default -> throw new UnsupportedOperationException(name);
         });
         DomainList domainList = fake(DomainList.class, (name, args) -> domains.contains(((Domain) args[0]).asString()));
-        return new AddressResolver(rrt, repository, domainList, separator, 10);
+        return new AddressResolver(rrt, repository, domainList, separator, 10, SRS);
     }
 
     private Resolution resolve(String address) throws Exception {
@@ -114,5 +121,19 @@ class AddressResolverTest {
     @Test
     void otherDomainsAreRemote() throws Exception {
         assertEquals(List.of(new MailAddress("x@remote.test")), resolve("x@remote.test").remote());
+    }
+
+    @Test
+    void aBounceToAnSrsAddressOfOursGoesToTheOriginalSenderAndAForgedOneIsRefused() throws Exception {
+        AddressResolver resolver = resolver("+");
+        MailAddress rewritten = SRS.forward(new MailAddress("alice@origin.test"), "example.com");
+
+        Resolution bounce = resolver.resolve(rewritten);
+        assertEquals(List.of(new MailAddress("alice@origin.test")), bounce.remote());
+
+        String forged = rewritten.getLocalPart().replaceFirst("=[a-z2-7]{6}=", "=aaaaaa=");
+        Resolution refused = resolver.resolve(new MailAddress(forged + "@example.com"));
+        assertEquals(List.of(), refused.remote());
+        assertEquals(AddressResolver.FORGED_SRS, refused.failures().get(0).status());
     }
 }

@@ -19,6 +19,7 @@ import org.mailhaven.core.address.AddressResolver;
 import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.srs.Srs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +72,7 @@ public class PostmasterRecipient extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         Parameters params = PARAMETERS.read(getMailetConfig());
-        resolver = new AddressResolver(mappings, users, domains, params.text("subaddressSeparator"), 10);
+        resolver = new AddressResolver(mappings, users, domains, params.text("subaddressSeparator"), 10, Srs.installed());
         String address = params.text("postmaster").strip();
         if (!address.isEmpty()) {
             try {

@@ -34,6 +34,7 @@ import org.mailhaven.core.dsn.DeliveryStatusNotification.Action;
 import org.mailhaven.core.dsn.DeliveryStatusNotification.RecipientReport;
 import org.mailhaven.core.dsn.DsnSender;
 import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.srs.Srs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +104,7 @@ public class ResolveRecipients extends GenericMailet {
     public void init() throws MessagingException {
         Parameters params = PARAMETERS.read(getMailetConfig());
         resolver = new AddressResolver(mappings, users, domains, params.text("subaddressSeparator"),
-            params.positiveInt("maxDepth"));
+            params.positiveInt("maxDepth"), Srs.installed());
         forwardProcessor = params.text("forwardProcessor");
         bounceProcessor = params.text("bounceProcessor");
         dsnSender = new DsnSender(getMailetContext(), repositories, params.text("reportingMta"),

@@ -1,0 +1,114 @@
+package org.mailhaven.core.dkim;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.james.jdkim.DKIMCommon;
+import org.apache.james.jdkim.DKIMSigner;
+import org.apache.james.jdkim.api.BodyHasher;
+import org.apache.james.jdkim.exceptions.FailException;
+import org.apache.james.jdkim.exceptions.PermFailException;
+import org.apache.james.jdkim.impl.Message;
+import org.apache.james.mime4j.MimeException;
+
+/**
+ * Signs a message with a domain's keys (RFC 6376, RFC 8463 for Ed25519) through jDKIM:
+ * relaxed/relaxed canonicalization, no body length limit, a timestamp, and the header fields of
+ * {@link #SIGNED} that the message has, each as often as it occurs, plus one more of each field
+ * of {@link #OVERSIGNED}, so that nobody can add such a field later without breaking the
+ * signature (a second From above ours would otherwise pass).
+ */
+public final class MessageSigner {
+    /** The fields receivers need intact, as current signers (OpenDKIM, rspamd, Stalwart) choose them. */
+    public static final List<String> SIGNED = List.of("from", "sender", "reply-to", "subject", "date", "message-id",
+        "to", "cc", "mime-version", "content-type", "content-transfer-encoding", "content-language", "in-reply-to",
+        "references", "list-id", "list-help", "list-unsubscribe", "list-unsubscribe-post", "list-subscribe", "list-post",
+        "list-owner", "list-archive", "resent-to", "resent-cc", "resent-from", "resent-date", "resent-message-id",
+        "autocrypt", "openpgp");
+    /** Signed once more than they occur: no such field can be added afterwards. */
+    public static final Set<String> OVERSIGNED = Set.of("from", "sender", "reply-to", "subject", "date", "to", "cc",
+        "mime-version", "content-type", "content-transfer-encoding", "list-unsubscribe", "list-unsubscribe-post");
+
+    /** The b= tag (not bh=): at the start or after a semicolon. */
+    private static final Pattern SIGNATURE_TAG = Pattern.compile("(^|;)\\s*b=([^;]*)");
+    /** Line length of the folded signature value. */
+    private static final int FOLD_AT = 72;
+
+    private final Clock clock;
+
+    public MessageSigner(Clock clock) {
+        this.clock = clock;
+        Ed25519Sha256.install();
+    }
+
+    /**
+     * The values of the DKIM-Signature fields, one per key, in the order of {@code keys}; the
+     * caller adds them on top of the message.
+     *
+     * @throws FailException when the message cannot be parsed or a key cannot sign
+     */
+    public List<String> sign(InputStream message, List<DkimKey> keys) throws IOException, FailException {
+        Message parsed;
+        try {
+            parsed = new Message(message);
+        } catch (MimeException e) {
+            throw new PermFailException("the message cannot be parsed: " + e.getMessage(), e);
+        }
+        try {
+            String headers = headerList(parsed);
+            long now = clock.instant().getEpochSecond();
+            List<String> signatures = new ArrayList<>();
+            for (DkimKey key : keys) {
+                String template = "v=1; a=" + key.algorithm().signatureTag() + "; c=relaxed/relaxed; d=" + key.domain()
+                    + "; s=" + key.selector() + "; t=" + now + "; h=" + headers + "; bh=; b=;";
+                DKIMSigner signer = new DKIMSigner(template, key.privateKey());
+                BodyHasher body = signer.newBodyHasher(signer.newSignatureRecordTemplate(template));
+                DKIMCommon.streamCopy(parsed.getBodyInputStream(), body.getOutputStream());
+                signatures.add(folded(signer.sign(parsed, body)));
+            }
+            return signatures;
+        } finally {
+            parsed.dispose();
+        }
+    }
+
+    /** {@link #SIGNED} as often as each occurs, oversigned ones once more. */
+    private static String headerList(Message message) {
+        List<String> names = new ArrayList<>();
+        for (String name : SIGNED) {
+            List<String> present = message.getFields(name);
+            int count = (present == null ? 0 : present.size()) + (OVERSIGNED.contains(name) ? 1 : 0);
+            for (int i = 0; i < count; i++) {
+                names.add(name);
+            }
+        }
+        return String.join(":", names);
+    }
+
+    /**
+     * jDKIM's field ("DKIM-Signature: v=1; ...; b=...; ...") as a value folded for mail readers'
+     * 78 columns, without changing what was signed: the b= value is folded anywhere, since a
+     * verifier removes it with its white space before checking (RFC 6376 3.7); elsewhere only the
+     * space after each tag's semicolon becomes a fold, which relaxed canonicalization (3.4.2)
+     * turns back into that one space.
+     */
+    static String folded(String field) {
+        String value = field.substring(field.indexOf(':') + 1).strip();
+        Matcher b = SIGNATURE_TAG.matcher(value);
+        if (!b.find()) {
+            return value;
+        }
+        String signature = b.group(2).strip();
+        StringBuilder out = new StringBuilder(value.substring(0, b.start(2)));
+        for (int i = 0; i < signature.length(); i += FOLD_AT) {
+            out.append("\r\n\t").append(signature, i, Math.min(signature.length(), i + FOLD_AT));
+        }
+        return out.append(value.substring(b.end(2))).toString().replace("; ", ";\r\n\t");
+    }
+}

@@ -1,0 +1,176 @@
+package org.mailhaven.mailets.identity;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.mail.Address;
+import javax.mail.MessagingException;
+import javax.mail.internet.InternetAddress;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.jdkim.exceptions.FailException;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.mailhaven.core.config.ParameterSpec;
+import org.mailhaven.core.dkim.DkimKey;
+import org.mailhaven.core.dkim.DkimKeyStore;
+import org.mailhaven.core.dkim.MessageSigner;
+import org.mailhaven.core.dns.Dns;
+import org.mailhaven.core.message.MessageIds;
+import org.mailhaven.core.message.Reception;
+import org.mailhaven.core.message.VerbatimMail;
+import org.mailhaven.core.message.VerbatimMessage;
+import org.mailhaven.core.spam.MessageBytes;
+import org.mailhaven.mailets.Administration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signs mail that leaves for other domains with DKIM (RFC 6376), once with the domain's RSA key
+ * and once with its Ed25519 key (RFC 8463), with the keys of {@code var/dkim/} that sign now
+ * ({@link DkimKeyStore}; made at {@code AddDomain}). It belongs in the relay processor, before
+ * {@code Relay}, so the signature is made once and every attempt sends the same bytes.
+ *
+ * <p>Which domain signs:
+ * <ul>
+ * <li>the domain of the From field, when it is local and the mail is ours: sent by a client
+ * that logged in or is in {@code relay.networks}, or made by the server itself (bounces,
+ * vacation replies). Mail from outside that claims a local From is never signed as that domain:
+ * a forward would otherwise turn a forgery into mail that passes DMARC.</li>
+ * <li>otherwise the domain of the envelope sender when it is local: forwarded mail, whose sender
+ * SRS has made an address of ours.</li>
+ * </ul>
+ * Mail of a domain without a key leaves unsigned, which is logged once per domain. A message
+ * that cannot be signed (it cannot be parsed) leaves unsigned with a warning: never held back.
+ *
+ * <p>Parameters: none. Keys are managed with bin/james-cli DkimKeys, RotateDkimKey,
+ * ActivateDkimKey, RetireDkimKey and ImportDkimKey (docs/deliverability.md).
+ *
+ * <pre>{@code
+ * <mailet match="All" class="org.mailhaven.mailets.identity.DkimSign"/>
+ * }</pre>
+ */
+public class DkimSign extends GenericMailet {
+    /** Every parameter this mailet takes: none (docs/reference/DkimSign.md). */
+    public static final ParameterSpec PARAMETERS = ParameterSpec.none();
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(DkimSign.class);
+
+    private final DkimKeyStore keys;
+    private final MessageSigner signer;
+    /** Domains already reported as having no key, so the log says it once. */
+    private final Set<String> unsignedReported = ConcurrentHashMap.newKeySet();
+    private Administration administration;
+
+    public DkimSign() {
+        this(DkimKeyStore.installed(), Clock.systemUTC());
+    }
+
+    DkimSign(DkimKeyStore keys, Clock clock) {
+        this.keys = keys;
+        this.signer = new MessageSigner(clock);
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        PARAMETERS.read(getMailetConfig());
+        Dns dns;
+        try {
+            dns = Dns.configured();
+        } catch (UnknownHostException e) {
+            throw new MessagingException(getMailetName() + ": dns.servers of conf/server.properties: " + e.getMessage(), e);
+        }
+        administration = Administration.publish(DkimKeysMBean.NAME, new DkimKeysManagement(keys, getMailetContext(), dns),
+            DkimKeysMBean.class, getMailetName());
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        Optional<String> domain = signingDomain(mail);
+        if (domain.isEmpty()) {
+            return;
+        }
+        List<DkimKey> signing;
+        try {
+            signing = keys.signingKeys(domain.get());
+        } catch (IOException e) {
+            LOGGER.error("Message {} to {} leaves unsigned: the DKIM keys of {} cannot be read: {}",
+                MessageIds.of(mail), mail.getRecipients(), domain.get(), e.getMessage());
+            return;
+        }
+        if (signing.isEmpty()) {
+            if (unsignedReported.add(domain.get())) {
+                LOGGER.warn("Mail from {} leaves unsigned: it has no DKIM key that signs (bin/james-cli DkimKeys {}); "
+                    + "first: message {} to {}", domain.get(), domain.get(), MessageIds.of(mail), mail.getRecipients());
+            }
+            return;
+        }
+        VerbatimMessage message = VerbatimMail.of(mail);
+        List<String> signatures;
+        try (InputStream bytes = MessageBytes.stream(message)) {
+            signatures = signer.sign(bytes, signing);
+        } catch (IOException | FailException e) {
+            LOGGER.warn("Message {} to {} leaves unsigned: it cannot be signed as {}: {}",
+                MessageIds.of(mail), mail.getRecipients(), domain.get(), e.getMessage());
+            return;
+        }
+        message.prepend(signatures.stream().map(value -> new VerbatimMessage.Field("DKIM-Signature", value)).toList());
+        LOGGER.info("Message {} to {} signed by {} ({})", MessageIds.of(mail), mail.getRecipients(), domain.get(),
+            signing.stream().map(DkimKey::selector).toList());
+    }
+
+    private Optional<String> signingDomain(Mail mail) throws MessagingException {
+        Optional<Reception> reception = Reception.of(mail);
+        boolean ours = reception.isEmpty() || reception.get().trusted();
+        if (ours) {
+            Optional<String> from = fromDomain(mail);
+            if (from.isPresent() && isLocal(from.get())) {
+                return from;
+            }
+        }
+        return mail.getMaybeSender().asOptional().map(MailAddress::getDomain).map(Domain::asString)
+            .map(name -> name.toLowerCase(Locale.ROOT)).filter(this::isLocal);
+    }
+
+    /** The domain of the first address of From; none when From is missing or not an address. */
+    private static Optional<String> fromDomain(Mail mail) {
+        try {
+            Address[] from = mail.getMessage().getFrom();
+            if (from == null || from.length == 0 || !(from[0] instanceof InternetAddress address)
+                    || address.getAddress() == null || address.getAddress().lastIndexOf('@') < 0) {
+                return Optional.empty();
+            }
+            return Optional.of(address.getAddress().substring(address.getAddress().lastIndexOf('@') + 1).toLowerCase(Locale.ROOT));
+        } catch (MessagingException e) {
+            return Optional.empty();
+        }
+    }
+
+    private boolean isLocal(String domain) {
+        try {
+            return getMailetContext().isLocalServer(Domain.of(domain));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (administration != null) {
+            administration.withdraw();
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Signs outgoing mail with the DKIM keys (RSA and Ed25519) of the sending local domain";
+    }
+}
