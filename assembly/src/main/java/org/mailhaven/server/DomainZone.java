@@ -8,13 +8,15 @@ import java.util.Map;
 
 import com.google.common.net.InetAddresses;
 
+import org.mailhaven.core.mtasts.MtaStsPolicy;
 import org.xbill.DNS.ReverseMap;
 
 /**
  * The DNS records a local domain needs for its mail to be delivered and trusted, as
  * {@code bin/james-cli DnsRecords} prints them and {@code CheckDns} checks them: MX, the address
  * records and reverse names of the server, SPF, the DKIM keys, DMARC, TLS reporting (RFC 8460)
- * and the SRV records mail clients find the server with (RFC 6186, RFC 8314, RFC 5804).
+ * and the SRV records mail clients find the server with (RFC 6186, RFC 8314, RFC 5804); with the
+ * HTTPS listener on, the MTA-STS record (RFC 8461) and the names of the client setup services.
  * What the server cannot know (its public address when none is configured) is printed as advice.
  */
 final class DomainZone {
@@ -108,6 +110,12 @@ final class DomainZone {
             zone.add(Entry.record(service + "." + domain, "SRV", settings.enabled(listener)
                 ? "0 1 " + settings.port(listener) + " " + host + "." : "0 0 0 ."));
         }
+        if (settings.enabled(Listener.HTTPS)) {
+            webNames(zone, domain, host, settings);
+        } else {
+            zone.add(Entry.advice("MTA-STS and client autoconfiguration (autoconfig, Autodiscover) need the HTTPS listener: "
+                + "https.enabled in conf/server.properties"));
+        }
         if (addresses.isEmpty()) {
             zone.add(Entry.advice("Reverse DNS: ask whoever gives you the server's address to name it " + host
                 + " (receivers distrust an address whose name does not point back to it)"));
@@ -119,6 +127,24 @@ final class DomainZone {
             zone.add(Entry.record(ReverseMap.fromAddress(InetAddresses.forString(address)).toString(true), "PTR", host + "."));
         }
         return zone;
+    }
+
+    /** The names the HTTPS listener answers for the domain, and the MTA-STS record of its policy. */
+    private static void webNames(List<Entry> zone, String domain, String host, Settings settings) {
+        MtaStsPolicy policy = MtaStsPolicy.ours(mode(settings.get("mta-sts.mode")), host);
+        zone.add(Entry.advice("MTA-STS (RFC 8461): servers sending to " + domain + " fetch this policy from "
+            + "https://mta-sts." + domain + "/.well-known/mta-sts.txt (the certificate must name mta-sts." + domain + "):"));
+        policy.text().lines().forEach(line -> zone.add(Entry.advice("    " + line)));
+        zone.add(Entry.record("mta-sts." + domain, "CNAME", host + "."));
+        zone.add(Entry.record("_mta-sts." + domain, "TXT", "v=STSv1; id=" + policy.id()));
+        zone.add(Entry.advice("Account setup for Thunderbird (autoconfig) and Outlook (Autodiscover):"));
+        zone.add(Entry.record("autoconfig." + domain, "CNAME", host + "."));
+        zone.add(Entry.record("autodiscover." + domain, "CNAME", host + "."));
+        zone.add(Entry.record("_autodiscover._tcp." + domain, "SRV", "0 1 " + settings.port(Listener.HTTPS) + " " + host + "."));
+    }
+
+    static MtaStsPolicy.Mode mode(String setting) {
+        return MtaStsPolicy.Mode.valueOf(setting.toUpperCase(Locale.ROOT));
     }
 
     /** The MX hosts may send; everyone else fails (RFC 7208). */

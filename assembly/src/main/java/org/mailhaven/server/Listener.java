@@ -9,16 +9,24 @@ public enum Listener {
     IMAPS("imaps", 993, "IMAP (implicit TLS)"),
     POP3("pop3", 110, "POP3 (STLS)"),
     POP3S("pop3s", 995, "POP3 (implicit TLS)"),
-    MANAGESIEVE("managesieve", 4190, "ManageSieve (STARTTLS)");
+    MANAGESIEVE("managesieve", 4190, "ManageSieve (STARTTLS)"),
+    HTTPS("https", 443, "HTTPS (client setup, MTA-STS)", false);
 
     /** Prefix of this listener's keys in {@code conf/server.properties}. */
     public final String key;
     public final int defaultPort;
     public final String description;
+    /** Whether it is on when conf/server.properties does not say. */
+    public final boolean onByDefault;
 
     Listener(String key, int defaultPort, String description) {
+        this(key, defaultPort, description, true);
+    }
+
+    Listener(String key, int defaultPort, String description, boolean onByDefault) {
         this.key = key;
         this.defaultPort = defaultPort;
         this.description = description;
+        this.onByDefault = onByDefault;
     }
 }

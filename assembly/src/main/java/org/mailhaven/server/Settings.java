@@ -57,7 +57,7 @@ public final class Settings {
         d.put("public.addresses", "");
         d.put("listen.address", "0.0.0.0");
         for (Listener listener : Listener.values()) {
-            d.put(listener.key + ".enabled", "true");
+            d.put(listener.key + ".enabled", Boolean.toString(listener.onByDefault));
             d.put(listener.key + ".address", "");
             d.put(listener.key + ".port", Integer.toString(listener.defaultPort));
         }
@@ -97,6 +97,7 @@ public final class Settings {
         d.put("spam.score.reject", "15");
         d.put("spam.timeout", "10s");
         d.put("spam.refuse", "true");
+        d.put("mta-sts.mode", "testing");
         d.put("tls.keystore", "conf/tls/keystore.p12");
         d.put("tls.keystore.type", "PKCS12");
         d.put("tls.keystore.password.file", "conf/tls/keystore.password");
@@ -199,6 +200,9 @@ public final class Settings {
         requireAtLeast("mail.hops.max", 1, "is not a whole number of at least 1");
         validateSmarthost();
         validateSpam();
+        if (!List.of("testing", "enforce", "none").contains(values.get("mta-sts.mode"))) {
+            throw invalid("mta-sts.mode", "must be testing, enforce or none");
+        }
         String type = values.get("tls.keystore.type");
         if (!type.equalsIgnoreCase("PKCS12") && !type.equalsIgnoreCase("JKS")) {
             throw invalid("tls.keystore.type", "must be PKCS12 or JKS");
@@ -405,7 +409,7 @@ public final class Settings {
         // For org.mailhaven.core.spam.SpamChecks, and the Relay mailet (conf/mailetcontainer.xml).
         publishAsIs("mail.hops.max", "spam.score.required", "spam.score.reject", "spam.timeout", "spam.refuse", "dns.timeout",
             "relay.smarthost", "relay.smarthost.user", "relay.smarthost.password.file", "relay.smarthost.tls",
-            "relay.smarthost.domains");
+            "relay.smarthost.domains", "mta-sts.mode");
         System.setProperty("jmx.address", jmxAddress());
         System.setProperty("jmx.port", Integer.toString(jmxPort()));
     }

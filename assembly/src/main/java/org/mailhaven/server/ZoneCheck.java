@@ -10,6 +10,7 @@ import com.google.common.net.InetAddresses;
 import org.mailhaven.core.dns.Dns;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
@@ -20,7 +21,8 @@ import org.xbill.DNS.Type;
  * What DNS answers for each record of a {@link DomainZone}: {@code ok}, {@code missing} or
  * {@code wrong} (with what was found). Records that hold a policy of the owner's choosing
  * (DMARC, TLS-RPT) are ok when present; the others must say what the zone says: the MX host, the
- * addresses, the SPF record, each DKIM key, each SRV target and port, each reverse name.
+ * addresses, the SPF record, each DKIM key, the MTA-STS policy id, each SRV target and port, each
+ * name of the HTTPS listener, each reverse name.
  */
 final class ZoneCheck {
     enum Status { OK, MISSING, WRONG }
@@ -56,6 +58,7 @@ final class ZoneCheck {
                 expected.value());
             case "PTR" -> compare(expected, names(dns.records(expected.name(), Type.PTR)), target(expected.value()));
             case "SRV" -> srv(expected);
+            case "CNAME" -> alias(expected);
             default -> throw new IllegalStateException("no check for " + expected.type());
         };
     }
@@ -72,6 +75,7 @@ final class ZoneCheck {
         boolean ok = switch (kind) {
             case "v=dkim1" -> same.stream().anyMatch(text -> tag(text, "p").equals(tag(expected.value(), "p")));
             case "v=spf1" -> same.size() == 1 && normal(same.get(0)).equals(normal(expected.value()));
+            case "v=stsv1" -> same.size() == 1 && tag(same.get(0), "id").equals(tag(expected.value(), "id"));
             default -> same.size() == 1;
         };
         return new Result(ok ? Status.OK : Status.WRONG, expected, found);
@@ -91,6 +95,20 @@ final class ZoneCheck {
         return compare(expected, found, wanted);
     }
 
+    /** A CNAME to the host, or the host's own addresses under the name (an A record instead of a CNAME). */
+    private Result alias(DomainZone.Entry expected) throws Dns.TemporaryFailure {
+        List<String> targets = names(dns.records(expected.name(), Type.CNAME));
+        String host = target(expected.value());
+        if (targets.isEmpty()) {
+            List<String> own = addresses(dns.records(expected.name(), Type.A));
+            List<String> hosts = addresses(dns.records(host, Type.A));
+            if (!own.isEmpty()) {
+                return new Result(own.equals(hosts) ? Status.OK : Status.WRONG, expected, "A " + String.join(", ", own));
+            }
+        }
+        return compare(expected, targets, host);
+    }
+
     private static Result compare(DomainZone.Entry expected, List<String> found, String wanted) {
         if (found.isEmpty()) {
             return new Result(Status.MISSING, expected, "");
@@ -102,7 +120,8 @@ final class ZoneCheck {
         List<String> names = new ArrayList<>();
         for (Record record : records) {
             Optional.ofNullable(record instanceof MXRecord mx ? mx.getTarget()
-                    : record instanceof PTRRecord ptr ? ptr.getTarget() : null)
+                    : record instanceof PTRRecord ptr ? ptr.getTarget()
+                    : record instanceof CNAMERecord cname ? cname.getTarget() : null)
                 .ifPresent(name -> names.add(name.toString(true).toLowerCase(Locale.ROOT)));
         }
         return names;

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 final class Distribution {
     static final String RELAY = "org.mailhaven.mailets.relay.Relay";
 
-    static final String[] LISTENERS = {"smtp", "smtps", "submission", "imap", "imaps", "pop3", "pop3s", "managesieve", "jmx"};
+    static final String[] LISTENERS = {"smtp", "smtps", "submission", "imap", "imaps", "pop3", "pop3s", "managesieve", "https", "jmx"};
 
     /**
      * The DNS every instance asks unless a test gives its own: it knows no names, so spam checks

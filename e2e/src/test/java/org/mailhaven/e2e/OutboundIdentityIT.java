@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,6 +23,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * What mail we send says about us, through the unpacked archive: the DNS records
@@ -26,7 +33,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * a zone {@code CheckDns} finds complete; mail relayed to another domain carries RSA and Ed25519
  * DKIM signatures that Python's dkimpy verifies against that zone; a forward leaves with an SRS
  * sender that pyspf passes, and a bounce to that sender reaches the original one; key rotation
- * waits for DNS. The remote domain's MX is an SMTP server on 127.0.0.2 that records each message.
+ * waits for DNS; the HTTPS listener hands mail clients documents that name our host and ports, and
+ * serves the MTA-STS policy whose id the zone announces. The remote domain's MX is an SMTP server
+ * on 127.0.0.2 that records each message; curl and Python's plistlib are the clients.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OutboundIdentityIT {
@@ -55,6 +64,7 @@ class OutboundIdentityIT {
         clients = new MailClients(server);
         server.useDns(dns);
         server.setting("public.addresses", "127.0.0.1");
+        server.setting("https.enabled", "true");
         ConfXml pipeline = server.conf("mailetcontainer.xml");
         pipeline.parameter(ConfXml.mailet(Distribution.RELAY), "remotePort", Integer.toString(port))
             .parameter(ConfXml.mailet(Distribution.RELAY), "retrySchedule", "2s").save();
@@ -71,6 +81,7 @@ class OutboundIdentityIT {
         assertTrue(zone.contains("example.com.") && zone.contains("IN MX    10 mail.e2e.test."), zone);
         assertTrue(zone.contains("_submissions._tcp.example.com.") && zone.contains(" " + server.port("smtps") + " mail.e2e.test."),
             zone);
+        assertTrue(zone.contains("_mta-sts.example.com.") && zone.contains("autoconfig.example.com."), zone);
 
         Distribution.Result empty = server.cli("CheckDns", "example.com");
         assertNotEquals(0, empty.exitCode);
@@ -189,9 +200,104 @@ class OutboundIdentityIT {
         }
     }
 
+    @Test
+    @Order(7)
+    void thunderbirdsAutoconfigAndOutlooksAutodiscoverNameOurHostAndPorts() throws Exception {
+        String autoconfig = https("autoconfig.example.com", "/.well-known/autoconfig/mail/config-v1.1.xml", null);
+        Document thunderbird = xml(autoconfig);
+        assertEquals("example.com", text(thunderbird, "domain"));
+        List<String> servers = new ArrayList<>();
+        NodeList hosts = thunderbird.getElementsByTagName("hostname");
+        for (int i = 0; i < hosts.getLength(); i++) {
+            Element server = (Element) hosts.item(i).getParentNode();
+            servers.add(server.getAttribute("type") + " " + hosts.item(i).getTextContent() + ":"
+                + text(server, "port") + " " + text(server, "socketType"));
+        }
+        assertTrue(servers.contains("imap mail.e2e.test:" + server.port("imaps") + " SSL"), servers::toString);
+        assertTrue(servers.contains("smtp mail.e2e.test:" + server.port("submission") + " STARTTLS"), servers::toString);
+        assertEquals(xml(https("example.com", "/mail/config-v1.1.xml?emailaddress=alice%40example.com", null))
+            .getElementsByTagName("incomingServer").getLength(), thunderbird.getElementsByTagName("incomingServer").getLength());
+
+        String request = "<?xml version=\"1.0\"?><Autodiscover xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/"
+            + "outlook/requestschema/2006\"><Request><EMailAddress>alice@example.com</EMailAddress><AcceptableResponseSchema>"
+            + "http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema>"
+            + "</Request></Autodiscover>";
+        Document outlook = xml(https("autodiscover.example.com", "/Autodiscover/Autodiscover.xml", request));
+        Element imap = (Element) outlook.getElementsByTagNameNS("*", "Protocol").item(0);
+        assertEquals("IMAP", text(imap, "Type"));
+        assertEquals("mail.e2e.test", text(imap, "Server"));
+        assertEquals(Integer.toString(server.port("imaps")), text(imap, "Port"));
+        assertEquals("alice@example.com", text(imap, "LoginName"));
+    }
+
+    @Test
+    @Order(8)
+    void anAppleProfileParsesAndTheMtaStsPolicyIsTheOneTheZoneAnnounces() throws Exception {
+        String profile = https("example.com", "/mail/apple.mobileconfig?emailaddress=alice%40example.com", null);
+        assertEquals("EmailTypeIMAP mail.e2e.test " + server.port("imaps") + " True alice@example.com",
+            Python.applePlist(profile));
+
+        String policy = https("mta-sts.example.com", "/.well-known/mta-sts.txt", null);
+        assertEquals("version: STSv1\r\nmode: testing\r\nmx: mail.e2e.test\r\nmax_age: 604800\r\n", policy);
+        Distribution.Result check = server.cli("CheckDns", "example.com");
+        assertTrue((check.stdout + check.stderr).contains("ok\t_mta-sts.example.com\tTXT"), check::toString);
+    }
+
+    @Test
+    @Order(9)
+    void otherDomainsAndHostileRequestsGetNothing() throws Exception {
+        assertEquals("404", httpsStatus("autoconfig.elsewhere.test", "/mail/config-v1.1.xml", null));
+        assertEquals("404", httpsStatus("mta-sts.elsewhere.test", "/.well-known/mta-sts.txt", null));
+        assertEquals("404", httpsStatus("example.com", "/mail/apple.mobileconfig?emailaddress=x%40elsewhere.test", null));
+        assertEquals("404", httpsStatus("example.com", "/../conf/server.properties", null));
+        String entity = "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+            + "<Autodiscover><Request><EMailAddress>&x;</EMailAddress></Request></Autodiscover>";
+        assertEquals("400", httpsStatus("autodiscover.example.com", "/autodiscover/autodiscover.xml", entity), "no DTD, no XXE");
+    }
+
     private static SmtpSink.Received receivedWith(String messageId) throws Exception {
         return Await.until("the remote server to receive " + messageId, WAIT, () -> remote.received().stream()
             .filter(received -> received.data().contains("Message-ID: " + messageId)).findFirst());
+    }
+
+    /** A request to the HTTPS listener with curl, as if for {@code host} (its name resolved to loopback); the body. */
+    private static String https(String host, String path, String postBody) throws Exception {
+        Distribution.Result result = curl(host, path, postBody, "-f");
+        assertEquals(0, result.exitCode, result::toString);
+        return result.stdout;
+    }
+
+    private static String httpsStatus(String host, String path, String postBody) throws Exception {
+        return curl(host, path, postBody, "-o", "/dev/null", "-w", "%{http_code}").stdout.strip();
+    }
+
+    private static Distribution.Result curl(String host, String path, String postBody, String... options) throws Exception {
+        int port = server.port("https");
+        List<String> command = new ArrayList<>(List.of("curl", "-s", "-k", "--max-time", "20", "--path-as-is",
+            "--resolve", host + ":" + port + ":127.0.0.1"));
+        command.addAll(List.of(options));
+        if (postBody != null) {
+            command.addAll(List.of("-H", "Content-Type: text/xml", "--data-binary", postBody));
+        }
+        command.add("https://" + host + ":" + port + path);
+        Process curl = new ProcessBuilder(command).start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(curl.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Distribution.Result(curl.waitFor(), out, err);
+    }
+
+    private static Document xml(String text) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        return factory.newDocumentBuilder().parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String text(Document document, String name) {
+        return document.getElementsByTagNameNS("*", name).item(0).getTextContent();
+    }
+
+    private static String text(Element element, String name) {
+        return element.getElementsByTagNameNS("*", name).item(0).getTextContent();
     }
 
     /** The address of a reverse or forward path as the remote server received it ("<a@b>"). */

@@ -107,6 +107,14 @@ final class Python {
         "print(spf.check2(i=job['ip'], s=job['sender'], h=job['helo'])[0])",
         "");
 
+    private static final String PLIST_READER = String.join("\n",
+        "import plistlib, sys",
+        "profile = plistlib.loads(open(sys.argv[1], 'rb').read())",
+        "account = profile['PayloadContent'][0]",
+        "print(account['EmailAccountType'], account['IncomingMailServerHostName'], account['IncomingMailServerPortNumber'],",
+        "      account['IncomingMailServerUseSSL'], account['IncomingMailServerUsername'])",
+        "");
+
     private static final String MBOX_READER = String.join("\n",
         "import hashlib, mailbox, sys",
         "box = mailbox.mbox(open(sys.argv[1]).read().strip(), create=False)",
@@ -186,6 +194,11 @@ final class Python {
     private static String resolverJob(FakeDns dns) {
         String[] address = dns.address().split(":");
         return "{\"dns_host\": " + json(address[0]) + ", \"dns_port\": " + address[1];
+    }
+
+    /** An Apple configuration profile read by Python's plistlib: account type, IMAP host, port, TLS and user. */
+    static String applePlist(String profile) throws IOException, InterruptedException {
+        return run(PLIST_READER, profile).strip();
     }
 
     /** Reads an mbox file with Python's mailbox module: one line per message, Message-ID and SHA-256 of its bytes. */

@@ -139,8 +139,9 @@ class StartupFailureIT {
             assertTrue(all.stdout.contains("smtp.port = " + server.port("smtp")), all::toString);
             assertTrue(all.stdout.matches("(?s).*\\nsmtp\\.port = \\d+ +# environment variable MAILHAVEN_SMTP_PORT\\n.*"), all::toString);
             assertTrue(all.stdout.matches("(?s).*\\nsmtp\\.timeout = 300s +# conf/server\\.properties line \\d+\\n.*"), all::toString);
-            assertTrue(all.stdout.contains("# conf/mailetcontainer.xml, processor relay\norg.mailhaven.mailets.relay.Relay  match=All"),
+            assertTrue(all.stdout.contains("# conf/mailetcontainer.xml, processor relay\norg.mailhaven.mailets.identity.SrsRewrite  match=All"),
                 all::toString);
+            assertTrue(all.stdout.contains("\norg.mailhaven.mailets.relay.Relay  match=All"), all::toString);
             assertTrue(all.stdout.matches("(?s).*\\n    retrySchedule = 5m, 1h +# line \\d+\\n.*"), all::toString);
             assertTrue(all.stdout.matches("(?s).*\\n    remotePort = 25 +# default\\n.*"), all::toString);
             assertTrue(all.stdout.matches("(?s).*\\n    heloName = [^$\\s]+ +# line \\d+\\n.*"), "placeholders resolved: " + all);
