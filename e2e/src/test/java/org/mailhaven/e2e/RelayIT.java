@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +54,7 @@ class RelayIT {
     private static SmtpSink withDsn;
     private static SmtpSink brokenTls;
     private static SmtpSink busy;
+    private static HttpsServer policies;
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,7 +65,12 @@ class RelayIT {
         implicit = new SmtpSink(InetAddress.getByName("127.0.0.5"), port);
         deferring = new SmtpSink(InetAddress.getByName("127.0.0.6"), port).answerRcpt(rcpt -> "451 4.7.1 Greylisted, try again later");
         alwaysDeferring = new SmtpSink(InetAddress.getByName("127.0.0.7"), port).answerRcpt(rcpt -> "451 4.3.2 System not accepting mail");
-        TestCertificate certificate = TestCertificate.forNames(Path.of("target/e2e-work/relay-certificate"), "mx.tls.test", "smarthost.test");
+        TestCertificate certificate = TestCertificate.forNames(Path.of("target/e2e-work/relay-certificate"), "mx.tls.test", "smarthost.test",
+            "mta-sts.sts.test", "mta-sts.ststesting.test", "mta-sts.stsmx.test");
+        policies = startPolicyServer(certificate, Map.of(
+            "mta-sts.sts.test", "version: STSv1\r\nmode: enforce\r\nmx: mx1.best.test\r\nmax_age: 86400\r\n",
+            "mta-sts.ststesting.test", "version: STSv1\r\nmode: testing\r\nmx: mx1.best.test\r\nmax_age: 86400\r\n",
+            "mta-sts.stsmx.test", "version: STSv1\r\nmode: enforce\r\nmx: *.elsewhere.test\r\nmax_age: 86400\r\n"));
         withTls = new SmtpSink(InetAddress.getByName("127.0.0.8"), port).offerStartTls(certificate.serverContext())
             .offerAuth("relay-user", "relay-Pass-3");
         withDsn = new SmtpSink(InetAddress.getByName("127.0.0.10"), port).offerDsn();
@@ -86,6 +96,11 @@ class RelayIT {
             .mx("brokentls.test", 10, "mx.brokentls.test").a("mx.brokentls.test", "127.0.0.11")
             .a("smarthost.test", "127.0.0.8")
             .mx("dsn.test", 10, "mx.dsn.test").a("mx.dsn.test", "127.0.0.10");
+        // MTA-STS: the MX (127.0.0.2) offers no STARTTLS; the policies come from 127.0.0.13.
+        for (String domain : List.of("sts.test", "ststesting.test", "stsmx.test")) {
+            dns.mx(domain, 10, "mx1.best.test").txt("_mta-sts." + domain, "v=STSv1; id=20261204")
+                .a("mta-sts." + domain, "127.0.0.13");
+        }
 
         server = DISTRIBUTIONS.unpack("relay");
         clients = new MailClients(server);
@@ -101,6 +116,7 @@ class RelayIT {
         server.setting("relay.smarthost.password.file", "conf/smarthost.password");
         server.setting("relay.smarthost.tls", "required");
         server.setting("relay.smarthost.domains", "via-smarthost.test");
+        relay.put("mtaStsPort", Integer.toString(policies.getAddress().getPort()));
         configureRelay(relay, port);
         // The remote servers' certificate is trusted as an administrator trusts a private CA (conf/jvm.options).
         Files.writeString(server.home.resolve("conf/jvm.options"), "-Djavax.net.ssl.trustStore="
@@ -119,6 +135,23 @@ class RelayIT {
             sink.close();
         }
         dns.close();
+        policies.stop(0);
+    }
+
+    /** The HTTPS servers of mta-sts.<domain>: one address, the policy chosen by the Host header. */
+    private static HttpsServer startPolicyServer(TestCertificate certificate, Map<String, String> byHost) throws Exception {
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.13"), 0), 10);
+        https.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
+        https.createContext("/.well-known/mta-sts.txt", exchange -> {
+            String host = exchange.getRequestHeaders().getFirst("Host").replaceFirst(":\\d+$", "");
+            byte[] policy = byHost.getOrDefault(host, "").getBytes(StandardCharsets.US_ASCII);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain");
+            exchange.sendResponseHeaders(policy.length == 0 ? 404 : 200, policy.length == 0 ? -1 : policy.length);
+            exchange.getResponseBody().write(policy);
+            exchange.close();
+        });
+        https.start();
+        return https;
     }
 
     private static int freePort() throws Exception {
@@ -229,6 +262,23 @@ class RelayIT {
         assertEquals(0, bounce.exitCode, bounce::toString);
         assertTrue(reportFor("judy@queue.test", "failed").contains("given up by the administrator"));
         assertTrue(!server.cli("ListQueue").stdout.contains("judy@queue.test"));
+    }
+
+    @Test
+    void anMtaStsPolicyInEnforceModeKeepsMailFromAnMxWithoutStartTlsAndSaysWhy() throws Exception {
+        send("<sts-enforce@e2e.test>", "kim@sts.test");
+        String waiting = awaitQueuedLine("kim@sts.test", line -> line.contains("4.7.4"));
+        assertTrue(waiting.contains("sts.test (MTA-STS policy: enforce)") && waiting.contains("does not offer STARTTLS"), waiting);
+        assertTrue(best.received().stream().noneMatch(message -> message.data().contains("<sts-enforce@e2e.test>")),
+            "nothing in plain text");
+
+        send("<sts-mx@e2e.test>", "lou@stsmx.test");
+        String unnamed = awaitQueuedLine("lou@stsmx.test", line -> line.contains("4.7.5"));
+        assertTrue(unnamed.contains("names none of its MX hosts [mx1.best.test]"), unnamed);
+
+        send("<sts-testing@e2e.test>", "max@ststesting.test");
+        best.await(message -> message.data().contains("<sts-testing@e2e.test>"), WAIT);
+        assertTrue(Files.exists(server.home.resolve("var/mta-sts/sts.test")), "the policy is kept across restarts");
     }
 
     @Test

@@ -1,8 +1,6 @@
 package org.mailhaven.mailets.relay;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -46,11 +44,8 @@ final class MxResolver {
         this.dns = dns;
     }
 
-    /**
-     * @param servers DNS servers as {@code host} or {@code host:port}; empty for the system's own
-     */
-    static MxResolver using(List<String> servers, Duration timeout) throws UnknownHostException {
-        return new MxResolver(Dns.using(servers, timeout));
+    static MxResolver over(Dns dns) {
+        return new MxResolver(dns);
     }
 
     Resolution resolve(String domain) {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -60,6 +61,10 @@ import org.slf4j.LoggerFactory;
  * {@code 60s}, {@code 5m} and {@code 10m} (RFC 5321 4.5.3.2).</li>
  * <li>{@code tls}: {@code opportunistic} (default), {@code none} or {@code required};
  * {@code tlsRequiredDomains}, {@code tlsNoneDomains}: per-domain exceptions.</li>
+ * <li>{@code mtaSts}: {@code on} (default) or {@code off}: honour the MTA-STS policies (RFC 8461)
+ * of the domains we send to; {@code mtaStsIgnoredDomains}: domains whose policy is not honoured
+ * (the domains of {@code tlsNoneDomains} too); {@code mtaStsPort}: the policy servers' port,
+ * 443; change only for tests.</li>
  * <li>{@code smarthost} ({@code host[:port]}), {@code smarthostUser}, {@code smarthostPasswordFile}
  * (a file with the password, relative to the installation, readable by its owner only) or
  * {@code smarthostPassword},
@@ -83,6 +88,9 @@ public class Relay extends GenericMailet {
         .with("tls", "opportunistic")
         .with("tlsRequiredDomains", "")
         .with("tlsNoneDomains", "")
+        .with("mtaSts", "on")
+        .with("mtaStsIgnoredDomains", "")
+        .with("mtaStsPort", "443")
         .with("smarthost", "")
         .with("smarthostUser", "")
         .with("smarthostPasswordFile", "")
@@ -107,6 +115,7 @@ public class Relay extends GenericMailet {
     private MailQueue queue;
     private RelayWorker worker;
     private Administration administration;
+    private Optional<MtaStsPolicies> mtaSts = Optional.empty();
 
     @Inject
     public Relay(MailQueueFactory<?> queues, MailRepositoryStore repositories) {
@@ -151,18 +160,27 @@ public class Relay extends GenericMailet {
     }
 
     private Routes routes(Parameters params) throws MessagingException {
-        MxResolver resolver;
+        Dns dns;
         try {
             List<String> dnsServers = list(params, "dnsServers");
             if (dnsServers.isEmpty()) {
                 dnsServers = Dns.servers(System.getProperty(Dns.SERVERS_PROPERTY, ""));
             }
-            resolver = MxResolver.using(dnsServers, params.duration("dnsTimeout"));
+            dns = Dns.using(dnsServers, params.duration("dnsTimeout"));
         } catch (UnknownHostException | NumberFormatException e) {
             throw new MessagingException(getMailetName() + ": parameter dnsServers: " + e.getMessage(), e);
         }
+        MxResolver resolver = MxResolver.over(dns);
+        Set<String> tlsNone = Set.copyOf(list(params, "tlsNoneDomains"));
+        if (params.choice("mtaSts", "on", "off").equals("on")) {
+            Set<String> ignored = new HashSet<>(tlsNone);
+            ignored.addAll(list(params, "mtaStsIgnoredDomains"));
+            Path cache = Path.of(System.getProperty("mailhaven.home", ".")).resolve("var/mta-sts");
+            mtaSts = Optional.of(new MtaStsPolicies(dns, resolver, params.positiveInt("mtaStsPort"), cache, clock,
+                Set.copyOf(ignored)));
+        }
         return new Routes(resolver, params.positiveInt("remotePort"), tls(params, "tls", "opportunistic"),
-            Set.copyOf(list(params, "tlsRequiredDomains")), Set.copyOf(list(params, "tlsNoneDomains")), smarthost(params));
+            Set.copyOf(list(params, "tlsRequiredDomains")), tlsNone, smarthost(params), mtaSts);
     }
 
     private Optional<Routes.Smarthost> smarthost(Parameters params) throws MessagingException {
@@ -252,6 +270,7 @@ public class Relay extends GenericMailet {
     @Override
     public void destroy() {
         worker.stop();
+        mtaSts.ifPresent(MtaStsPolicies::close);
         if (administration != null) {
             administration.withdraw();
         }

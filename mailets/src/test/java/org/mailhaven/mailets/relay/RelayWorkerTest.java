@@ -21,6 +21,7 @@ import org.apache.mailet.base.test.FakeMailContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mailhaven.core.dns.Dns;
 import org.mailhaven.core.dsn.DsnSender;
 import org.mailhaven.core.message.VerbatimMessage;
 import org.mailhaven.mailets.relay.SmtpDelivery.TlsPolicy;
@@ -43,8 +44,9 @@ class RelayWorkerTest {
     @BeforeEach
     void start() throws Exception {
         remote = new StubSmtpServer();
-        Routes routes = new Routes(MxResolver.using(List.of("127.0.0.1:9"), Duration.ofMillis(100)), 25, TlsPolicy.NONE,
-            Set.of(), Set.of(), Optional.of(new Routes.Smarthost("127.0.0.1", remote.port(), Optional.empty(), TlsPolicy.NONE, Set.of())));
+        Routes routes = new Routes(MxResolver.over(Dns.using(List.of("127.0.0.1:9"), Duration.ofMillis(100))), 25, TlsPolicy.NONE,
+            Set.of(), Set.of(), Optional.of(new Routes.Smarthost("127.0.0.1", remote.port(), Optional.empty(), TlsPolicy.NONE, Set.of())),
+            Optional.empty());
         SmtpDelivery smtp = new SmtpDelivery("mx.local.test", new SmtpDelivery.Timeouts(Duration.ofSeconds(5),
             Duration.ofSeconds(5), Duration.ofSeconds(5)));
         DsnSender reports = new DsnSender(context, null, "mx.local.test", "memory://var/mail/undeliverable-bounces/", false);
