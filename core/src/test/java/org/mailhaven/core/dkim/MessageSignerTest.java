@@ -49,6 +49,13 @@ class MessageSignerTest {
             .verify(new ByteArrayInputStream(signed.getBytes(StandardCharsets.US_ASCII)));
         assertEquals(1, verified.size());
         assertEquals(rsa.selector(), verified.get(0).getSelector().toString());
+
+        // Our inbound check (jDKIM) reads RSA keys only: with both signatures the RSA one passes, the other is skipped.
+        String both = "DKIM-Signature: " + signatures.get(0) + "\r\nDKIM-Signature: " + signatures.get(1) + "\r\n" + MESSAGE;
+        List<SignatureRecord> either = new DKIMVerifier((method, selector, domain) -> keys.stream()
+            .filter(key -> key.selector().contentEquals(selector)).map(DkimKey::record).toList())
+            .verify(new ByteArrayInputStream(both.getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(List.of(rsa.selector()), either.stream().map(record -> record.getSelector().toString()).toList());
     }
 
     @Test
