@@ -10,7 +10,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.function.Predicate;
 
-import org.apache.james.core.Domain;
 import org.apache.mailet.MailetContext;
 import org.mailhaven.core.dkim.DkimKey;
 import org.mailhaven.core.dkim.DkimKeyStore;
@@ -32,7 +31,7 @@ final class DkimKeysManagement implements DkimKeysMBean {
     DkimKeysManagement(DkimKeyStore store, MailetContext context, Dns dns) {
         this.store = store;
         this.dns = dns;
-        this.local = domain -> context.isLocalServer(Domain.of(domain));
+        this.local = domain -> LocalDomains.contains(context, domain);
     }
 
     @Override

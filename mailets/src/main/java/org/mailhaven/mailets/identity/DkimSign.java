@@ -154,12 +154,8 @@ public class DkimSign extends GenericMailet {
         }
     }
 
-    private boolean isLocal(String domain) {
-        try {
-            return getMailetContext().isLocalServer(Domain.of(domain));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+    private boolean isLocal(String name) {
+        return LocalDomains.contains(getMailetContext(), name);
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.util.Optional;
 import javax.mail.MessagingException;
 import javax.mail.internet.AddressException;
 
-import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
@@ -114,11 +113,7 @@ public class SrsRewrite extends GenericMailet {
     }
 
     private boolean isLocal(String name) {
-        try {
-            return getMailetContext().isLocalServer(Domain.of(name));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return LocalDomains.contains(getMailetContext(), name);
     }
 
     @Override
