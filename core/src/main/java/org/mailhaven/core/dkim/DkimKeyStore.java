@@ -15,6 +15,7 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
@@ -197,7 +198,7 @@ public final class DkimKeyStore {
     }
 
     /** The keys mail from a domain is signed with now; none when it has none. */
-    public List<DkimKey> signingKeys(String domain) throws IOException {
+    public synchronized List<DkimKey> signingKeys(String domain) throws IOException {
         String name = domain.toLowerCase(Locale.ROOT);
         List<DkimKey> cached = signing.get(name);
         if (cached != null) {
@@ -220,7 +221,9 @@ public final class DkimKeyStore {
                 selectors.add(selector);
             }
         }
-        writeSigning(domain, selectors);
+        if (signNow) {
+            writeSigning(domain, selectors);
+        }
         for (DkimKey key : keys(domain)) {
             if (key.selector().startsWith(base + "-")) {
                 created.add(key);
@@ -271,7 +274,7 @@ public final class DkimKeyStore {
 
     private void writeSigning(String domain, Set<String> selectors) throws IOException {
         Path file = domainDirectory(domain).resolve(SIGNING);
-        Files.deleteIfExists(file);
+        // Replaced in one rename: a reader never sees the domain without its signing keys.
         Secrets.writeOwnerOnly(file, selectors.stream().map(selector -> selector + "\n").collect(Collectors.joining()));
         signing.remove(domain);
     }
@@ -325,9 +328,17 @@ public final class DkimKeyStore {
                 + " (decrypt it first: openssl pkey -in key.pem -out plain.pem)");
         }
         try {
-            byte[] pkcs8 = info.getEncoded();
-            String algorithm = info.getPrivateKeyAlgorithm().getAlgorithm().getId().equals("1.3.101.112") ? "Ed25519" : "RSA";
-            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            String algorithm = switch (info.getPrivateKeyAlgorithm().getAlgorithm().getId()) {
+                case "1.3.101.112" -> "Ed25519";
+                case "1.2.840.113549.1.1.1" -> "RSA";
+                default -> throw new IllegalArgumentException("a key of another kind (" + info.getPrivateKeyAlgorithm()
+                    .getAlgorithm().getId() + ") cannot sign DKIM: RSA or Ed25519 only");
+            };
+            PrivateKey key = KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+            if (key instanceof RSAPrivateKey && !(key instanceof RSAPrivateCrtKey)) {
+                throw new IllegalArgumentException("an RSA key without its CRT parameters (a complete PKCS#1 or PKCS#8 key is needed)");
+            }
+            return key;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("not an RSA or Ed25519 private key (" + e.getMessage() + ")", e);
         }

@@ -1,8 +1,13 @@
 package org.mailhaven.core.dkim;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.security.GeneralSecurityException;
+import java.security.ProviderException;
 import java.security.Signature;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,10 +24,11 @@ import org.apache.james.jdkim.impl.BodyHasherImpl;
 import org.apache.james.jdkim.impl.Message;
 import org.apache.james.jdkim.tagvalue.SignatureRecordImpl;
 import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.io.EOLConvertingInputStream;
 
 /**
- * Signs a message with a domain's keys (RFC 6376, RFC 8463 for Ed25519) with jDKIM's parser,
- * body hash and header canonicalization (it extends jDKIM's DKIMCommon for the latter):
+ * Signs a message with a domain's keys (RFC 6376, RFC 8463 for Ed25519) with jDKIM's header
+ * parser, body hash and header canonicalization (it extends jDKIM's DKIMCommon for the latter):
  * relaxed/relaxed, no body length limit, a timestamp, and the header fields of {@link #SIGNED}
  * that the message has, each as often as it occurs, plus one more of each field of
  * {@link #OVERSIGNED}, so that nobody can add such a field later without breaking the signature
@@ -42,6 +48,8 @@ public final class MessageSigner extends DKIMCommon {
 
     /** The b= tag (not bh=): at the start or after a semicolon. */
     private static final Pattern SIGNATURE_TAG = Pattern.compile("(^|;)\\s*b=([^;]*)");
+    /** What a header section may take in memory to be signed. */
+    private static final int MAX_HEADER = 1024 * 1024;
     /** Line length of the folded signature value. */
     private static final int FOLD_AT = 72;
 
@@ -59,9 +67,12 @@ public final class MessageSigner extends DKIMCommon {
      * @throws FailException when the message cannot be parsed or a key cannot sign
      */
     public List<String> sign(InputStream message, List<DkimKey> keys) throws IOException, FailException {
+        InputStream in = new BufferedInputStream(message);
         Message parsed;
         try {
-            parsed = new Message(message);
+            // Only the header section is parsed (jDKIM's parser would hold the whole body in memory);
+            // the body is hashed as it streams past.
+            parsed = new Message(new ByteArrayInputStream(headerSection(in)));
         } catch (MimeException e) {
             throw new PermFailException("the message cannot be parsed: " + e.getMessage(), e);
         }
@@ -77,17 +88,14 @@ public final class MessageSigner extends DKIMCommon {
                 if (bodyHash == null) {
                     // The same for every key: same canonicalization, same hash (SHA-256).
                     BodyHasherImpl body = new BodyHasherImpl(record);
-                    streamCopy(parsed.getBodyInputStream(), body.getOutputStream());
+                    try (OutputStream out = body.getOutputStream()) {
+                        // As the message will be sent: SMTP lines end in CRLF.
+                        new EOLConvertingInputStream(in).transferTo(out);
+                    }
                     bodyHash = body.getDigest();
                 }
                 record.setBodyHash(bodyHash);
-                try {
-                    Signature signature = key.algorithm() == DkimAlgorithm.RSA ? rsa.initSign(key.privateKey()) : ed25519(key);
-                    signatureCheck(parsed, record, record.getHeaders(), signature);
-                    record.setSignature(signature.sign());
-                } catch (GeneralSecurityException e) {
-                    throw new PermFailException("the key " + key + " cannot sign: " + e.getMessage(), e);
-                }
+                record.setSignature(signature(parsed, record, key));
                 signatures.add(folded("DKIM-Signature:" + record));
             }
             return signatures;
@@ -96,10 +104,57 @@ public final class MessageSigner extends DKIMCommon {
         }
     }
 
+    /** The signature of the canonicalized header fields; an RSA key NSS fails with is tried once more with the JDK. */
+    private byte[] signature(Message parsed, SignatureRecord record, DkimKey key) throws PermFailException {
+        try {
+            if (key.algorithm() == DkimAlgorithm.ED25519) {
+                return signed(parsed, record, ed25519(key));
+            }
+            boolean nss = rsa.signsNatively(key.privateKey());
+            try {
+                return signed(parsed, record, rsa.initSign(key.privateKey()));
+            } catch (GeneralSecurityException | ProviderException e) {
+                if (!nss) {
+                    throw e;
+                }
+                rsa.refuse(key.privateKey(), e);
+                return signed(parsed, record, rsa.initSign(key.privateKey()));
+            }
+        } catch (GeneralSecurityException | ProviderException e) {
+            throw new PermFailException("the key " + key + " cannot sign: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] signed(Message parsed, SignatureRecord record, Signature signature)
+            throws GeneralSecurityException, PermFailException {
+        signatureCheck(parsed, record, record.getHeaders(), signature);
+        return signature.sign();
+    }
+
     private static Signature ed25519(DkimKey key) throws GeneralSecurityException {
         Signature signature = new Ed25519Sha256();
         signature.initSign(key.privateKey());
         return signature;
+    }
+
+    /** The header section up to and with the empty line that ends it; the stream is left at the body. */
+    private static byte[] headerSection(InputStream in) throws IOException, PermFailException {
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        int previous = -1;
+        int beforePrevious = -1;
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            header.write(b);
+            // An empty line: LF after LF, or after CR LF.
+            if (b == '\n' && (previous == '\n' || previous == '\r' && beforePrevious == '\n')) {
+                break;
+            }
+            if (header.size() > MAX_HEADER) {
+                throw new PermFailException("the header section is longer than " + MAX_HEADER + " bytes");
+            }
+            beforePrevious = previous;
+            previous = b;
+        }
+        return header.toByteArray();
     }
 
     /** {@link #SIGNED} as often as each occurs, oversigned ones once more. */

@@ -46,6 +46,19 @@ final class NativeRsa {
         return signature;
     }
 
+    /** Whether NSS signs with this key (until it fails once). */
+    boolean signsNatively(PrivateKey key) {
+        return keys.computeIfAbsent(key, NativeRsa::copy).isPresent();
+    }
+
+    /** NSS failed to sign with this key: the JDK signs with it from now on. */
+    void refuse(PrivateKey key, Exception why) {
+        Optional<PrivateKey> before = keys.put(key, Optional.empty());
+        if (before != null && before.isPresent()) {
+            LOGGER.warn("DKIM: NSS failed to sign ({}); the JDK signs with this key from now on", why.toString());
+        }
+    }
+
     private static Optional<PrivateKey> copy(PrivateKey key) {
         if (NSS.isEmpty()) {
             return Optional.empty();

@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -45,6 +47,10 @@ public final class Srs {
     private static final int HASH_LENGTH = 6;
     /** TT counts days modulo 32 * 32, as in the scheme's paper. */
     private static final int DAYS = BASE32.length() * BASE32.length();
+    /** SRS0=hash=TT=domain=local: every part non-empty, the local part may hold '='. */
+    private static final Pattern SRS0 = Pattern.compile("(?i)SRS0=([^=]+)=([^=]{2})=([^=]+)=(.+)");
+    /** SRS1=hash=first-forwarder==rest-of-its-SRS0 (the opaque part keeps its leading '='). */
+    private static final Pattern SRS1 = Pattern.compile("(?i)SRS1=([^=]+)=([^=]+)=(=[^=]+=[^=]{2}=[^=]+=.+)");
 
     /** What a recipient address is, seen as an SRS address of ours. */
     public sealed interface Reverse {
@@ -105,16 +111,14 @@ public final class Srs {
     public MailAddress forward(MailAddress sender, String ourDomain) throws AddressException {
         String local = sender.getLocalPart();
         String domain = sender.getDomain().asString();
-        String upper = local.toUpperCase(Locale.ROOT);
         String rewritten;
-        if (upper.startsWith("SRS0=")) {
+        if (SRS0.matcher(local).matches()) {
             String opaque = local.substring(4);
             rewritten = "SRS1=" + hash(domain, opaque) + "=" + domain + "=" + opaque;
-        } else if (upper.startsWith("SRS1=") && local.indexOf("==", 5) > 0) {
-            String rest = local.substring(local.indexOf('=', 5) + 1);
-            String first = rest.substring(0, rest.indexOf("=="));
-            String opaque = rest.substring(first.length() + 1);
-            rewritten = "SRS1=" + hash(first, opaque) + "=" + first + "=" + opaque;
+        } else if (SRS1.matcher(local).matches()) {
+            Matcher parts = SRS1.matcher(local);
+            parts.matches();
+            rewritten = "SRS1=" + hash(parts.group(2), parts.group(3)) + "=" + parts.group(2) + "=" + parts.group(3);
         } else {
             String day = day(LocalDate.now(clock.withZone(ZoneOffset.UTC)).toEpochDay());
             rewritten = "SRS0=" + hash(day, domain, local) + "=" + day + "=" + domain + "=" + local;
@@ -128,26 +132,27 @@ public final class Srs {
         if (!isSrs(local)) {
             return new Reverse.NotSrs();
         }
-        String[] parts = local.substring(5).split("=", 4);
-        try {
-            if (local.charAt(3) == '0') {
-                if (parts.length < 4 || !same(parts[0], hash(parts[1], parts[2], parts[3]))) {
-                    return new Reverse.Refused("not an SRS address of this server");
-                }
-                if (age(parts[1]) > MAX_AGE.toDays()) {
-                    return new Reverse.Refused("the SRS address has expired");
-                }
-                return new Reverse.Original(new MailAddress(parts[3], parts[2]));
-            }
-            int link = local.indexOf("==", 5);
-            String hash = parts[0];
-            String first = link < 0 ? "" : local.substring(6 + hash.length(), link);
-            String opaque = link < 0 ? "" : local.substring(link + 1);
-            if (link < 0 || !same(hash, hash(first, opaque))) {
+        if (local.charAt(3) == '0') {
+            Matcher parts = SRS0.matcher(local);
+            if (!parts.matches() || !same(parts.group(1), hash(parts.group(2), parts.group(3), parts.group(4)))) {
                 return new Reverse.Refused("not an SRS address of this server");
             }
-            return new Reverse.Original(new MailAddress("SRS0" + opaque, first));
-        } catch (AddressException | IllegalArgumentException e) {
+            if (age(parts.group(2)) > MAX_AGE.toDays()) {
+                return new Reverse.Refused("the SRS address has expired");
+            }
+            return original(parts.group(4), parts.group(3));
+        }
+        Matcher parts = SRS1.matcher(local);
+        if (!parts.matches() || !same(parts.group(1), hash(parts.group(2), parts.group(3)))) {
+            return new Reverse.Refused("not an SRS address of this server");
+        }
+        return original("SRS0" + parts.group(3), parts.group(2));
+    }
+
+    private static Reverse original(String localPart, String domain) {
+        try {
+            return new Reverse.Original(new MailAddress(localPart, domain));
+        } catch (AddressException | RuntimeException e) {
             return new Reverse.Refused("not a valid SRS address");
         }
     }

@@ -58,4 +58,14 @@ class SrsTest {
             "an SRS1 keeps its first forwarder and does not grow: " + again.asString());
         assertEquals(theirs, ((Srs.Reverse.Original) at(NOW).reverse(again)).original());
     }
+
+    @Test
+    void malformedSrsAddressesAreRefusedOrWrappedNeverThrown() throws Exception {
+        for (String local : new String[] {"SRS1=ab==c", "SRS0=", "SRS1=", "SRS0=a=b", "SRS1=a=b=c", "SRS0==xx=d=l", "srs1=h=f=="}) {
+            MailAddress address = new MailAddress(local, "example.com");
+            assertInstanceOf(Srs.Reverse.Refused.class, at(NOW).reverse(address), local);
+            MailAddress wrapped = at(NOW).forward(new MailAddress(local, "origin.test"), "example.com");
+            assertEquals(new MailAddress(local, "origin.test"), ((Srs.Reverse.Original) at(NOW).reverse(wrapped)).original(), local);
+        }
+    }
 }

@@ -9,6 +9,7 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
@@ -22,6 +23,11 @@ import org.mailhaven.mailets.bounce.BounceToSender;
  * other recipients.
  */
 public final class MailCopies {
+    /**
+     * On a forwarded or redirected copy: the local address it was forwarded from, which the
+     * relay's SrsRewrite and DkimSign go by (a header could have been written by anyone).
+     */
+    public static final AttributeName FORWARDED_BY = AttributeName.of("org.mailhaven.delivery.forwarded-by");
 
     private MailCopies() {
     }
@@ -39,6 +45,7 @@ public final class MailCopies {
             copy.setRecipients(List.copyOf(recipients));
             if (deliveredTo != null) {
                 VerbatimMail.of(copy).prepend("Delivered-To", deliveredTo);
+                copy.setAttribute(new Attribute(FORWARDED_BY, AttributeValue.of(deliveredTo)));
             }
             adjust.accept(copy);
             context.sendMail(copy, processor);

@@ -178,8 +178,12 @@ public class ResolveRecipients extends GenericMailet {
         if (targets.isEmpty()) {
             return;
         }
-        LOGGER.info("Message {} for {} forwarded to {}", MessageIds.of(mail), recipient.asString(), targets);
-        MailCopies.send(getMailetContext(), mail, targets, forwardProcessor, recipient.asString(),
+        // Mail for an SRS address of ours goes back to the sender of mail we forwarded: it is no
+        // forward of ours, so it gets neither an SRS sender nor our signature.
+        boolean returned = Srs.isSrs(recipient.getLocalPart());
+        LOGGER.info("Message {} for {} {} {}", MessageIds.of(mail), recipient.asString(),
+            returned ? "returned (SRS) to" : "forwarded to", targets);
+        MailCopies.send(getMailetContext(), mail, targets, forwardProcessor, returned ? null : recipient.asString(),
             copy -> DsnExpansion.withRecipients(copy, inherited).ifPresent(copy::setDsnParameters));
     }
 

@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
  * that logged in or is in {@code relay.networks}, or made by the server itself (bounces,
  * vacation replies). Mail from outside that claims a local From is never signed as that domain:
  * a forward would otherwise turn a forgery into mail that passes DMARC.</li>
- * <li>otherwise the domain of the envelope sender when it is local: forwarded mail, whose sender
- * SRS has made an address of ours.</li>
+ * <li>otherwise the domain of the envelope sender when it is local and the mail is ours, or was
+ * forwarded and its sender rewritten by {@link SrsRewrite} into an address of ours.</li>
  * </ul>
+ * Mail from outside with a local From is not signed at all, forwarded or not.
  * Mail of a domain without a key leaves unsigned, which is logged once per domain. A message
  * that cannot be signed (it cannot be parsed) leaves unsigned with a warning: never held back.
  *
@@ -117,7 +118,8 @@ public class DkimSign extends GenericMailet {
         List<String> signatures;
         try (InputStream bytes = MessageBytes.stream(message)) {
             signatures = signer.sign(bytes, signing);
-        } catch (IOException | FailException e) {
+        } catch (IOException | FailException | RuntimeException e) {
+            // Whatever went wrong, the message leaves unsigned rather than not at all.
             LOGGER.warn("Message {} to {} leaves unsigned: it cannot be signed as {}: {}",
                 MessageIds.of(mail), mail.getRecipients(), domain.get(), e.getMessage());
             return;
@@ -127,17 +129,18 @@ public class DkimSign extends GenericMailet {
             signing.stream().map(DkimKey::selector).toList());
     }
 
-    private Optional<String> signingDomain(Mail mail) throws MessagingException {
+    private Optional<String> signingDomain(Mail mail) {
         Optional<Reception> reception = Reception.of(mail);
         boolean ours = reception.isEmpty() || reception.get().trusted();
-        if (ours) {
-            Optional<String> from = fromDomain(mail);
-            if (from.isPresent() && isLocal(from.get())) {
-                return from;
-            }
+        Optional<String> from = fromDomain(mail);
+        if (from.isPresent() && isLocal(from.get())) {
+            // A local From on mail from outside is a forgery (or a forward of one): never ours to sign.
+            return ours ? from : Optional.empty();
         }
-        return mail.getMaybeSender().asOptional().map(MailAddress::getDomain).map(Domain::asString)
+        Optional<String> sender = mail.getMaybeSender().asOptional().map(MailAddress::getDomain).map(Domain::asString)
             .map(name -> name.toLowerCase(Locale.ROOT)).filter(this::isLocal);
+        boolean forwarded = mail.getAttribute(SrsRewrite.REWRITTEN).isPresent();
+        return ours || forwarded ? sender : Optional.empty();
     }
 
     /** The domain of the first address of From; none when From is missing or not an address. */

@@ -8,12 +8,17 @@ import javax.mail.internet.AddressException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeUtils;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.message.MessageIds;
 import org.mailhaven.core.srs.Srs;
+import org.mailhaven.mailets.delivery.MailCopies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * which would fail because we are not its server. A bounce sent to the rewritten address comes
  * back here and goes on to the original sender; a forged or expired one is refused at RCPT.
  *
- * <p>Only forwarded mail is rewritten: mail whose sender is in another domain and which carries
- * a {@code Delivered-To:} field (written by ResolveRecipients and SieveFilter when they forward)
- * naming a local address. The rewritten sender is in that address's domain, so SPF and DKIM
- * speak for the domain that forwarded it. Mail from our own domains, bounces (null sender) and
- * mail relayed for clients of {@code relay.networks} under a foreign sender keep their sender.
+ * <p>Only forwarded mail is rewritten: mail whose sender is in another domain and which
+ * ResolveRecipients or SieveFilter forwarded from a local address ({@link MailCopies#FORWARDED_BY};
+ * a {@code Delivered-To:} field is not trusted for this, anyone can write one). The rewritten
+ * sender is in that address's domain, so SPF and DKIM speak for the domain that forwarded it.
+ * Mail from our own domains, bounces (null sender), mail relayed for clients of
+ * {@code relay.networks} under a foreign sender and mail returned to the sender of an SRS
+ * address keep their sender.
  * It belongs in the relay processor before {@code DkimSign}, which then signs as that domain.
  *
  * <p>Parameters: {@code domain}: the domain of every rewritten sender instead of the forwarding
@@ -43,6 +50,8 @@ public class SrsRewrite extends GenericMailet {
     public static final ParameterSpec PARAMETERS = ParameterSpec.none()
         .with("domain", "");
 
+    /** Set on mail whose sender was rewritten, with the original sender: DkimSign signs such mail as its new sender's domain. */
+    public static final AttributeName REWRITTEN = AttributeName.of("org.mailhaven.srs.original-sender");
     private static final Logger LOGGER = LoggerFactory.getLogger(SrsRewrite.class);
 
     private final Srs srs;
@@ -94,19 +103,17 @@ public class SrsRewrite extends GenericMailet {
             return;
         }
         editable.setSender(rewritten);
+        mail.setAttribute(new Attribute(REWRITTEN, AttributeValue.of(sender.get().asString())));
         LOGGER.info("Message {} to {}: envelope sender {} rewritten to {} (SRS)", MessageIds.of(mail), mail.getRecipients(),
             sender.get().asString(), rewritten.asString());
     }
 
-    /** The domain of the local address the mail was forwarded from: the top Delivered-To field. */
-    private Optional<String> forwardingDomain(Mail mail) throws MessagingException {
-        String[] deliveredTo = mail.getMessage().getHeader("Delivered-To");
-        if (deliveredTo == null || deliveredTo.length == 0) {
-            return Optional.empty();
-        }
+    /** The domain of the local address the mail was forwarded from, as ResolveRecipients or SieveFilter said. */
+    private Optional<String> forwardingDomain(Mail mail) {
+        Optional<String> forwarder = AttributeUtils.getValueAndCastFromMail(mail, MailCopies.FORWARDED_BY, String.class);
         try {
-            String forwarder = new MailAddress(deliveredTo[0].strip()).getDomain().asString();
-            return isLocal(forwarder) ? Optional.of(forwarder) : Optional.empty();
+            return forwarder.isEmpty() ? Optional.empty()
+                : Optional.of(new MailAddress(forwarder.get()).getDomain().asString()).filter(this::isLocal);
         } catch (AddressException e) {
             return Optional.empty();
         }

@@ -18,6 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.http.HttpEntity;
 import org.apache.http.client.config.RequestConfig;
@@ -29,6 +33,7 @@ import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClients;
 import org.apache.http.ssl.SSLContexts;
 import org.mailhaven.core.dns.Dns;
+import org.mailhaven.core.dns.Tags;
 import org.mailhaven.core.mtasts.MtaStsPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,12 +46,23 @@ import org.slf4j.LoggerFactory;
  * names resolved through our DNS. It is kept for its {@code max_age}, in memory and under
  * {@code var/mta-sts/} so a restart does not forget it, and fetched again when the record's id
  * changes. When the record is gone or the fetch fails, a policy still valid is used (RFC 8461
- * 5.1): an attacker who blocks the fetch cannot switch enforcement off.
+ * 5.1): an attacker who blocks the fetch cannot switch enforcement off. A fetch takes a minute
+ * at most, one at a time per domain, and a domain whose fetch failed is asked again after ten
+ * minutes, not for every message: a hostile policy server cannot hold the relay's threads.
  */
 final class MtaStsPolicies {
     private static final Logger LOGGER = LoggerFactory.getLogger(MtaStsPolicies.class);
     private static final int MAX_POLICY = 64 * 1024;
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(20);
+    /** RFC 8461 3.3 suggests a minute at most for the whole fetch. */
+    private static final Duration FETCH_DEADLINE = Duration.ofSeconds(60);
+    /** A domain whose policy could not be fetched is asked again after this, not for every message. */
+    private static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(10);
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "mta-sts-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** A policy as fetched: its record id and when, for its max_age. */
     private record Known(MtaStsPolicy policy, String id, Instant fetched) {
@@ -62,6 +78,8 @@ final class MtaStsPolicies {
     private final Clock clock;
     private final Set<String> ignored;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
+    private final Map<String, Instant> failures = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final CloseableHttpClient http;
 
     MtaStsPolicies(Dns dns, MxResolver addresses, int port, Path cache, Clock clock, Set<String> ignored) {
@@ -94,29 +112,48 @@ final class MtaStsPolicies {
         Optional<Known> current = Optional.ofNullable(known.computeIfAbsent(name, this::load)).filter(k -> k.valid(now));
         Optional<String> id;
         try {
-            id = dns.txt("_mta-sts." + name).stream().filter(text -> text.toLowerCase(Locale.ROOT).startsWith("v=stsv1"))
-                .findFirst().map(MtaStsPolicies::id);
+            // RFC 8461 3.1: exactly one v=STSv1 record with an id, or none at all.
+            List<String> records = dns.txt("_mta-sts." + name).stream()
+                .filter(text -> text.toLowerCase(Locale.ROOT).startsWith("v=stsv1")).toList();
+            id = records.size() == 1 ? Tags.value(records.get(0), "id").filter(value -> value.matches("[A-Za-z0-9]{1,32}"))
+                : Optional.empty();
         } catch (Dns.TemporaryFailure e) {
             return current.map(Known::policy);
         }
         if (id.isEmpty() || current.isPresent() && current.get().id().equals(id.get())) {
             return current.map(Known::policy);
         }
-        Optional<MtaStsPolicy> fetched = fetch(name);
-        if (fetched.isEmpty()) {
-            return current.map(Known::policy);
+        // One fetch at a time per domain; a domain whose fetch failed is not asked again for a while.
+        synchronized (locks.computeIfAbsent(name, key -> new Object())) {
+            Known latest = known.get(name);
+            if (latest != null && latest.id().equals(id.get()) && latest.valid(now)) {
+                return Optional.of(latest.policy());
+            }
+            Instant failed = failures.get(name);
+            if (failed != null && now.isBefore(failed.plus(RETRY_AFTER_FAILURE))) {
+                return current.map(Known::policy);
+            }
+            Optional<MtaStsPolicy> fetched = fetch(name);
+            if (fetched.isEmpty()) {
+                failures.put(name, now);
+                return current.map(Known::policy);
+            }
+            failures.remove(name);
+            Known fresh = new Known(fetched.get(), id.get(), now);
+            known.put(name, fresh);
+            save(name, fresh);
+            LOGGER.info("MTA-STS policy of {} (id {}): mode {}, mx {}, max_age {}s", name, id.get(), fetched.get().mode().word(),
+                fetched.get().mx(), fetched.get().maxAge().toSeconds());
+            return fetched;
         }
-        Known fresh = new Known(fetched.get(), id.get(), now);
-        known.put(name, fresh);
-        save(name, fresh);
-        LOGGER.info("MTA-STS policy of {} (id {}): mode {}, mx {}, max_age {}s", name, id.get(), fetched.get().mode().word(),
-            fetched.get().mx(), fetched.get().maxAge().toSeconds());
-        return fetched;
     }
 
     private Optional<MtaStsPolicy> fetch(String domain) {
         String url = "https://mta-sts." + domain + (port == 443 ? "" : ":" + port) + "/.well-known/mta-sts.txt";
-        try (CloseableHttpResponse response = http.execute(new HttpGet(url))) {
+        HttpGet get = new HttpGet(url);
+        // The timeouts bound each read; this bounds the whole fetch (a server sending a byte now and then).
+        ScheduledFuture<?> deadline = DEADLINES.schedule(get::abort, FETCH_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        try (CloseableHttpResponse response = http.execute(get)) {
             HttpEntity entity = response.getEntity();
             if (response.getStatusLine().getStatusCode() != 200 || entity == null) {
                 LOGGER.warn("MTA-STS policy of {}: {} answered {}", domain, url, response.getStatusLine());
@@ -128,7 +165,12 @@ final class MtaStsPolicies {
                 return Optional.empty();
             }
             try (InputStream body = entity.getContent()) {
-                Optional<MtaStsPolicy> policy = MtaStsPolicy.parse(new String(body.readNBytes(MAX_POLICY), StandardCharsets.UTF_8));
+                byte[] text = body.readNBytes(MAX_POLICY + 1);
+                if (text.length > MAX_POLICY) {
+                    LOGGER.warn("MTA-STS policy of {}: {} is longer than {} bytes", domain, url, MAX_POLICY);
+                    return Optional.empty();
+                }
+                Optional<MtaStsPolicy> policy = MtaStsPolicy.parse(new String(text, StandardCharsets.UTF_8));
                 if (policy.isEmpty()) {
                     LOGGER.warn("MTA-STS policy of {}: {} is not a valid STSv1 policy", domain, url);
                 }
@@ -137,6 +179,8 @@ final class MtaStsPolicies {
         } catch (IOException | RuntimeException e) {
             LOGGER.warn("MTA-STS policy of {}: cannot fetch {}: {}", domain, url, e.toString());
             return Optional.empty();
+        } finally {
+            deadline.cancel(false);
         }
     }
 
@@ -146,16 +190,6 @@ final class MtaStsPolicies {
             throw new UnknownHostException(host + " has no address");
         }
         return found.toArray(InetAddress[]::new);
-    }
-
-    private static String id(String record) {
-        for (String tag : record.split(";")) {
-            String trimmed = tag.strip();
-            if (trimmed.startsWith("id=")) {
-                return trimmed.substring(3);
-            }
-        }
-        return "";
     }
 
     /** A policy kept by an earlier run: "id fetched-epoch-seconds" then the policy's text. */
