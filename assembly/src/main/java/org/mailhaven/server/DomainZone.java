@@ -131,7 +131,7 @@ final class DomainZone {
 
     /** The names the HTTPS listener answers for the domain, and the MTA-STS record of its policy. */
     private static void webNames(List<Entry> zone, String domain, String host, Settings settings) {
-        MtaStsPolicy policy = MtaStsPolicy.ours(mode(settings.get("mta-sts.mode")), host);
+        MtaStsPolicy policy = MtaStsPolicy.ours(MtaStsPolicy.Mode.of(settings.get("mta-sts.mode")).orElseThrow(), host);
         zone.add(Entry.advice("MTA-STS (RFC 8461): servers sending to " + domain + " fetch this policy from "
             + "https://mta-sts." + domain + "/.well-known/mta-sts.txt (the certificate must name mta-sts." + domain + "):"));
         policy.text().lines().forEach(line -> zone.add(Entry.advice("    " + line)));
@@ -141,10 +141,6 @@ final class DomainZone {
         zone.add(Entry.record("autoconfig." + domain, "CNAME", host + "."));
         zone.add(Entry.record("autodiscover." + domain, "CNAME", host + "."));
         zone.add(Entry.record("_autodiscover._tcp." + domain, "SRV", "0 1 " + settings.port(Listener.HTTPS) + " " + host + "."));
-    }
-
-    static MtaStsPolicy.Mode mode(String setting) {
-        return MtaStsPolicy.Mode.valueOf(setting.toUpperCase(Locale.ROOT));
     }
 
     /** The MX hosts may send; everyone else fails (RFC 7208). */

@@ -1,5 +1,7 @@
 package org.mailhaven.server;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -241,11 +243,18 @@ enum ExtraCommand {
             return "DKIM key " + args.get(1) + " of " + args.get(0) + " deleted; remove its TXT record from DNS.";
         }
     },
-    /** A PEM private key made elsewhere; the file is the caller's, made absolute. */
+    /**
+     * A PEM private key made elsewhere, read here by the CLI (the server may not see the
+     * administrator's files: the systemd unit gives it no /home and its own /tmp).
+     */
     IMPORT_DKIM_KEY("ImportDkimKey", "domain", "selector", "file") {
         @Override
         String run(JmxConnection jmx, List<String> args, Settings settings) throws Exception {
-            String row = dkim(jmx).importKey(args.get(0), args.get(1), Path.of(args.get(2)).toAbsolutePath().toString());
+            Path file = Path.of(args.get(2));
+            if (!Files.isRegularFile(file) || Files.size(file) > 64 * 1024) {
+                throw new IllegalArgumentException(args.get(2) + " is not a PEM key file");
+            }
+            String row = dkim(jmx).importKey(args.get(0), args.get(1), Files.readString(file, StandardCharsets.US_ASCII));
             return keyTable(List.of(row)) + "\nIt signs once activated: bin/james-cli ActivateDkimKey " + args.get(0) + " " + args.get(1);
         }
     },
@@ -262,7 +271,7 @@ enum ExtraCommand {
         String run(JmxConnection jmx, List<String> args, Settings settings) throws Exception {
             Dns dns = Dns.using(Dns.servers(settings.get("dns.servers")),
                 Parameters.parseDuration(settings.get("dns.timeout")).orElseThrow());
-            List<ZoneCheck.Result> results = new ZoneCheck(dns).check(zone(jmx, args.get(0), settings));
+            List<ZoneCheck.Result> results = new ZoneCheck(dns, settings.publicAddresses()).check(zone(jmx, args.get(0), settings));
             String report = table(results.stream().map(ZoneCheck.Result::row).toList(), "",
                 "STATUS", "NAME", "TYPE", "EXPECTED", "FOUND");
             long problems = results.stream().filter(result -> result.status() != ZoneCheck.Status.OK).count();

@@ -22,6 +22,7 @@ import com.google.common.net.InetAddresses;
 import org.apache.james.core.MailAddress;
 import org.mailhaven.core.config.Names;
 import org.mailhaven.core.config.Parameters;
+import org.mailhaven.core.mtasts.MtaStsPolicy;
 import org.mailhaven.login.Networks;
 
 /**
@@ -200,7 +201,7 @@ public final class Settings {
         requireAtLeast("mail.hops.max", 1, "is not a whole number of at least 1");
         validateSmarthost();
         validateSpam();
-        if (!List.of("testing", "enforce", "none").contains(values.get("mta-sts.mode"))) {
+        if (MtaStsPolicy.Mode.of(values.get("mta-sts.mode")).isEmpty()) {
             throw invalid("mta-sts.mode", "must be testing, enforce or none");
         }
         String type = values.get("tls.keystore.type");

@@ -65,6 +65,7 @@ class OutboundIdentityIT {
         server.useDns(dns);
         server.setting("public.addresses", "127.0.0.1");
         server.setting("https.enabled", "true");
+        server.setting("pop3.enabled", "false");
         ConfXml pipeline = server.conf("mailetcontainer.xml");
         pipeline.parameter(ConfXml.mailet(Distribution.RELAY), "remotePort", Integer.toString(port))
             .parameter(ConfXml.mailet(Distribution.RELAY), "retrySchedule", "2s").save();
@@ -82,6 +83,7 @@ class OutboundIdentityIT {
         assertTrue(zone.contains("_submissions._tcp.example.com.") && zone.contains(" " + server.port("smtps") + " mail.e2e.test."),
             zone);
         assertTrue(zone.contains("_mta-sts.example.com.") && zone.contains("autoconfig.example.com."), zone);
+        assertTrue(zone.matches("(?s).*_pop3\\._tcp\\.example\\.com\\. +3600 IN SRV +0 0 0 \\.\n.*"), "POP3 is off: " + zone);
 
         Distribution.Result empty = server.cli("CheckDns", "example.com");
         assertNotEquals(0, empty.exitCode);
@@ -151,10 +153,32 @@ class OutboundIdentityIT {
         String foreign = "SRS0=abcdef=zz=origin.test=dave@example.com";
         assertTrue(Python.send(server, "127.0.0.2", "mx.remote.test", "", List.of(foreign), bounce)
             .startsWith("RCPT 550 5.7.1"), "not made here");
+
+        String other = "From: someone@elsewhere.test\r\nTo: " + srs + "\r\nSubject: not a bounce\r\n"
+            + "Message-ID: <through-srs@elsewhere.test>\r\nDate: Fri, 04 Dec 2026 10:00:00 +0000\r\n\r\nhello\r\n";
+        assertTrue(Python.send(server, "127.0.0.6", "mx.elsewhere.test", "someone@elsewhere.test", List.of(srs), other)
+            .startsWith("DATA 250"));
+        SmtpSink.Received passedOn = receivedWith("<through-srs@elsewhere.test>");
+        assertEquals("<someone@elsewhere.test>", passedOn.mailFrom(), "no SRS sender: not our forward");
+        assertTrue(!passedOn.data().contains("DKIM-Signature:"), "not signed by us: " + passedOn.data());
+    }
+
+    /** A forgery of a local From sent to a forward: forwarded (its score is not ours to judge here) but never signed. */
+    @Test
+    @Order(5)
+    void aForgedLocalFromThatIsForwardedIsNotSignedAsOurDomain() throws Exception {
+        String forged = "From: ceo@example.com\r\nTo: fwd@example.com\r\nSubject: pay this invoice\r\n"
+            + "Message-ID: <forged-ceo@attacker.test>\r\nDate: Fri, 04 Dec 2026 10:00:00 +0000\r\n\r\npay\r\n";
+        assertTrue(Python.send(server, "127.0.0.7", "mx.attacker.test", "x@attacker.test", List.of("fwd@example.com"), forged)
+            .startsWith("DATA 250"));
+        SmtpSink.Received forwarded = receivedWith("<forged-ceo@attacker.test>");
+        assertTrue(path(forwarded.mailFrom()).startsWith("SRS0="), forwarded.mailFrom());
+        assertTrue(!forwarded.data().contains("DKIM-Signature:"), "a local From from outside is never signed: " + forwarded.data());
+        assertTrue(server.log().contains("rewritten to SRS0="));
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aRotatedKeySignsOnlyOnceDnsPublishesItAndTheOldOneIsKeptUntilRetired() throws Exception {
         String rotated = server.cliOk("RotateDkimKey", "example.com");
         assertTrue(rotated.contains("not signing") && rotated.contains("ActivateDkimKey example.com"), rotated);
@@ -182,7 +206,7 @@ class OutboundIdentityIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aKeyMadeWithOpenSslIsImportedAndKeyFilesAreOwnerOnly() throws Exception {
         Path key = server.home.resolve("imported.pem");
         Process openssl = new ProcessBuilder("openssl", "genrsa", "-traditional", "-out", key.toString(), "2048")
@@ -201,7 +225,7 @@ class OutboundIdentityIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void thunderbirdsAutoconfigAndOutlooksAutodiscoverNameOurHostAndPorts() throws Exception {
         String autoconfig = https("autoconfig.example.com", "/.well-known/autoconfig/mail/config-v1.1.xml", null);
         Document thunderbird = xml(autoconfig);
@@ -231,7 +255,7 @@ class OutboundIdentityIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void anAppleProfileParsesAndTheMtaStsPolicyIsTheOneTheZoneAnnounces() throws Exception {
         String profile = https("example.com", "/mail/apple.mobileconfig?emailaddress=alice%40example.com", null);
         assertEquals("EmailTypeIMAP mail.e2e.test " + server.port("imaps") + " True alice@example.com",
@@ -244,7 +268,7 @@ class OutboundIdentityIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void otherDomainsAndHostileRequestsGetNothing() throws Exception {
         assertEquals("404", httpsStatus("autoconfig.elsewhere.test", "/mail/config-v1.1.xml", null));
         assertEquals("404", httpsStatus("mta-sts.elsewhere.test", "/.well-known/mta-sts.txt", null));

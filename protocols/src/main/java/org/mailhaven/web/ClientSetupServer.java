@@ -50,13 +50,13 @@ import com.sun.net.httpserver.HttpsServer;
  * policy, mode {@code mta-sts.mode}.</li>
  * </ul>
  * Anything else is 404; nothing reveals whether an account exists. Requests are bounded
- * (headers and body read within 10 s, bodies up to 64 KiB, four worker threads), and XML
+ * (headers and body read within 10 s, bodies up to 64 KiB, 16 worker threads), and XML
  * requests are parsed without DTDs or external entities.
  */
 public final class ClientSetupServer {
     private static final Logger LOGGER = LoggerFactory.getLogger(ClientSetupServer.class);
     private static final int MAX_BODY = 64 * 1024;
-    private static final int THREADS = 4;
+    private static final int THREADS = 16;
 
     private final DomainList domains;
     private HttpsServer server;
@@ -168,11 +168,8 @@ public final class ClientSetupServer {
 
     /** This server's policy for every local domain: mail to its MX, which is this host. */
     private static MtaStsPolicy policy() {
-        MtaStsPolicy.Mode mode = switch (System.getProperty("mailhaven.mta-sts.mode", "testing")) {
-            case "enforce" -> MtaStsPolicy.Mode.ENFORCE;
-            case "none" -> MtaStsPolicy.Mode.NONE;
-            default -> MtaStsPolicy.Mode.TESTING;
-        };
+        MtaStsPolicy.Mode mode = MtaStsPolicy.Mode.of(System.getProperty("mailhaven.mta-sts.mode", "testing"))
+            .orElseThrow(() -> new IllegalStateException("mta-sts.mode was validated at start"));
         return MtaStsPolicy.ours(mode, System.getProperty("mailhaven.hostname", "localhost"));
     }
 
@@ -224,7 +221,8 @@ public final class ClientSetupServer {
             int equals = pair.indexOf('=');
             if (equals > 0 && pair.substring(0, equals).equalsIgnoreCase(name)) {
                 try {
-                    return Optional.of(URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+                    // A '+' is part of the address (user+tag@), not an encoded space.
+                    return Optional.of(URLDecoder.decode(pair.substring(equals + 1).replace("+", "%2B"), StandardCharsets.UTF_8));
                 } catch (IllegalArgumentException e) {
                     return Optional.empty();
                 }

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,11 @@ public record MtaStsPolicy(Mode mode, List<String> mx, Duration maxAge) {
 
         public String word() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The mode a policy file or a setting names ({@code enforce}, {@code testing}, {@code none}). */
+        public static Optional<Mode> of(String word) {
+            return Arrays.stream(values()).filter(mode -> mode.word().equalsIgnoreCase(word.strip())).findFirst();
         }
     }
 
@@ -75,12 +81,7 @@ public record MtaStsPolicy(Mode mode, List<String> mx, Duration maxAge) {
             String value = line.substring(colon + 1).strip();
             switch (key) {
                 case "version" -> version = value;
-                case "mode" -> mode = switch (value.toLowerCase(Locale.ROOT)) {
-                    case "enforce" -> Mode.ENFORCE;
-                    case "testing" -> Mode.TESTING;
-                    case "none" -> Mode.NONE;
-                    default -> null;
-                };
+                case "mode" -> mode = Mode.of(value).orElse(null);
                 case "mx" -> mx.add(value.toLowerCase(Locale.ROOT));
                 case "max_age" -> maxAge = value.matches("\\d{1,10}") ? Long.parseLong(value) : null;
                 default -> {

@@ -18,6 +18,6 @@ public interface DkimKeysMBean {
 
     void retire(String domain, String selector) throws IOException;
 
-    /** The key in the PEM file {@code path} (read by the server), under {@code selector}; its row. */
-    String importKey(String domain, String selector, String path) throws IOException;
+    /** A PEM private key (the text, which the CLI read from the administrator's file), under {@code selector}; its row. */
+    String importKey(String domain, String selector, String pem) throws IOException;
 }

@@ -1,10 +1,6 @@
 package org.mailhaven.mailets.identity;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -14,6 +10,7 @@ import org.apache.mailet.MailetContext;
 import org.mailhaven.core.dkim.DkimKey;
 import org.mailhaven.core.dkim.DkimKeyStore;
 import org.mailhaven.core.dns.Dns;
+import org.mailhaven.core.dns.Tags;
 
 /**
  * {@link DkimKeysMBean} over the installation's key store. Only local domains have keys;
@@ -22,7 +19,7 @@ import org.mailhaven.core.dns.Dns;
 final class DkimKeysManagement implements DkimKeysMBean {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
     /** A PEM key is a few kilobytes; anything much bigger is not one. */
-    private static final long MAX_PEM = 64 * 1024;
+    private static final int MAX_PEM = 64 * 1024;
 
     private final DkimKeyStore store;
     private final Predicate<String> local;
@@ -60,7 +57,7 @@ final class DkimKeysManagement implements DkimKeysMBean {
             } catch (Dns.TemporaryFailure e) {
                 throw new IllegalArgumentException("cannot check that DNS publishes " + key.recordName() + ": " + e.getMessage());
             }
-            if (published.stream().noneMatch(text -> publicKeyTag(text).equals(publicKeyTag(key.record())))) {
+            if (published.stream().noneMatch(text -> Tags.value(text, "p").equals(Tags.value(key.record(), "p")))) {
                 throw new IllegalArgumentException("DNS does not publish the key " + key.selector() + " yet; add\n  "
                     + key.recordName() + ". IN TXT \"" + key.record() + "\"\nand try again once it is visible"
                     + (published.isEmpty() ? "" : " (DNS has: " + String.join(" | ", published) + ")"));
@@ -69,33 +66,15 @@ final class DkimKeysManagement implements DkimKeysMBean {
         return rows(store.activate(domain, chosen.stream().map(DkimKey::selector).toList()));
     }
 
-    /** The p= tag of a key record, without the white space DNS strings may split it with. */
-    private static String publicKeyTag(String record) {
-        for (String tag : record.split(";")) {
-            String trimmed = tag.strip();
-            if (trimmed.startsWith("p=")) {
-                return trimmed.substring(2).replaceAll("\\s", "");
-            }
-        }
-        return "";
-    }
-
     @Override
     public void retire(String domain, String selector) throws IOException {
         store.retire(localDomain(domain), selector);
     }
 
     @Override
-    public String importKey(String domain, String selector, String path) throws IOException {
-        Path file = Path.of(path);
-        String pem;
-        try {
-            if (Files.size(file) > MAX_PEM) {
-                throw new IllegalArgumentException(path + " is too big to be a PEM private key");
-            }
-            pem = Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("no file " + path);
+    public String importKey(String domain, String selector, String pem) throws IOException {
+        if (pem.length() > MAX_PEM) {
+            throw new IllegalArgumentException("too big to be a PEM private key");
         }
         return row(store.importKey(localDomain(domain), selector, pem));
     }
