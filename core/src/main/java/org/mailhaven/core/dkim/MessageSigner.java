@@ -3,10 +3,13 @@ package org.mailhaven.core.dkim;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.ProviderException;
 import java.security.Signature;
 import java.time.Clock;
@@ -48,6 +51,8 @@ public final class MessageSigner extends DKIMCommon {
 
     /** The b= tag (not bh=): at the start or after a semicolon. */
     private static final Pattern SIGNATURE_TAG = Pattern.compile("(^|;)\\s*b=([^;]*)");
+    /** SHA-256 of nothing: the hash of a body that relaxed canonicalization empties. */
+    private static final byte[] EMPTY_BODY = sha256Of(new byte[0]);
     /** What a header section may take in memory to be signed. */
     private static final int MAX_HEADER = 1024 * 1024;
     /** Line length of the folded signature value. */
@@ -88,11 +93,15 @@ public final class MessageSigner extends DKIMCommon {
                 if (bodyHash == null) {
                     // The same for every key: same canonicalization, same hash (SHA-256).
                     BodyHasherImpl body = new BodyHasherImpl(record);
-                    try (OutputStream out = body.getOutputStream()) {
+                    boolean blank;
+                    try (BlankWatch out = new BlankWatch(body.getOutputStream())) {
                         // As the message will be sent: SMTP lines end in CRLF.
                         new EOLConvertingInputStream(in).transferTo(out);
+                        blank = out.blank;
                     }
-                    bodyHash = body.getDigest();
+                    // RFC 6376 3.4.4: a body that is empty once canonicalized hashes as nothing;
+                    // jDKIM 0.3 hashes it as one CRLF (the rule of simple canonicalization).
+                    bodyHash = blank ? EMPTY_BODY.clone() : body.getDigest();
                 }
                 record.setBodyHash(bodyHash);
                 record.setSignature(signature(parsed, record, key));
@@ -131,10 +140,41 @@ public final class MessageSigner extends DKIMCommon {
         return signature.sign();
     }
 
+    private static byte[] sha256Of(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
     private static Signature ed25519(DkimKey key) throws GeneralSecurityException {
         Signature signature = new Ed25519Sha256();
         signature.initSign(key.privateKey());
         return signature;
+    }
+
+    /** Passes bytes on, noting whether any is more than white space or a line break. */
+    private static final class BlankWatch extends FilterOutputStream {
+        private boolean blank = true;
+
+        BlankWatch(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            blank &= b == ' ' || b == '\t' || b == '\r' || b == '\n';
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            for (int i = offset; blank && i < offset + length; i++) {
+                blank = bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\r' || bytes[i] == '\n';
+            }
+            out.write(bytes, offset, length);
+        }
     }
 
     /** The header section up to and with the empty line that ends it; the stream is left at the body. */

@@ -65,4 +65,15 @@ class MessageSignerTest {
         assertEquals("v=1;\r\n\ta=rsa-sha256;\r\n\tb=\r\n\t" + "A".repeat(72) + "\r\n\t" + "A".repeat(28) + ";\r\n\th=from:to;",
             folded);
     }
+
+    @Test
+    void anEmptyBodyHashesAsNothingAsRfc6376RelaxedSays() throws Exception {
+        List<DkimKey> keys = new DkimKeyStore(home, Clock.systemUTC()).createIfMissing("example.com");
+        String empty = "From: alice@example.com\r\nSubject: empty\r\n\r\n";
+        for (String message : List.of(empty, empty + "\r\n  \r\n")) {
+            String signature = new MessageSigner(Clock.systemUTC()).sign(
+                new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII)), keys).get(0);
+            assertTrue(signature.contains("bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="), signature);
+        }
+    }
 }
