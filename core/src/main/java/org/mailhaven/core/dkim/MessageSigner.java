@@ -2,7 +2,6 @@ package org.mailhaven.core.dkim;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +27,8 @@ import org.apache.james.jdkim.impl.Message;
 import org.apache.james.jdkim.tagvalue.SignatureRecordImpl;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.io.EOLConvertingInputStream;
+import org.mailhaven.core.message.HeaderSection;
+import org.mailhaven.core.message.VerbatimMessage;
 
 /**
  * Signs a message with a domain's keys (RFC 6376, RFC 8463 for Ed25519) with jDKIM's header
@@ -53,8 +54,6 @@ public final class MessageSigner extends DKIMCommon {
     private static final Pattern SIGNATURE_TAG = Pattern.compile("(^|;)\\s*b=([^;]*)");
     /** SHA-256 of nothing: the hash of a body that relaxed canonicalization empties. */
     private static final byte[] EMPTY_BODY = sha256Of(new byte[0]);
-    /** What a header section may take in memory to be signed. */
-    private static final int MAX_HEADER = 1024 * 1024;
     /** Line length of the folded signature value. */
     private static final int FOLD_AT = 72;
 
@@ -77,7 +76,11 @@ public final class MessageSigner extends DKIMCommon {
         try {
             // Only the header section is parsed (jDKIM's parser would hold the whole body in memory);
             // the body is hashed as it streams past.
-            parsed = new Message(new ByteArrayInputStream(headerSection(in)));
+            HeaderSection section = HeaderSection.read(in);
+            if (!section.ended() && in.read() >= 0) {
+                throw new PermFailException("the header section is longer than " + VerbatimMessage.MAX_HEADER_BYTES + " bytes");
+            }
+            parsed = new Message(new ByteArrayInputStream(section.bytes()));
         } catch (MimeException e) {
             throw new PermFailException("the message cannot be parsed: " + e.getMessage(), e);
         }
@@ -175,26 +178,6 @@ public final class MessageSigner extends DKIMCommon {
             }
             out.write(bytes, offset, length);
         }
-    }
-
-    /** The header section up to and with the empty line that ends it; the stream is left at the body. */
-    private static byte[] headerSection(InputStream in) throws IOException, PermFailException {
-        ByteArrayOutputStream header = new ByteArrayOutputStream();
-        int previous = -1;
-        int beforePrevious = -1;
-        for (int b = in.read(); b >= 0; b = in.read()) {
-            header.write(b);
-            // An empty line: LF after LF, or after CR LF.
-            if (b == '\n' && (previous == '\n' || previous == '\r' && beforePrevious == '\n')) {
-                break;
-            }
-            if (header.size() > MAX_HEADER) {
-                throw new PermFailException("the header section is longer than " + MAX_HEADER + " bytes");
-            }
-            beforePrevious = previous;
-            previous = b;
-        }
-        return header.toByteArray();
     }
 
     /** {@link #SIGNED} as often as each occurs, oversigned ones once more. */

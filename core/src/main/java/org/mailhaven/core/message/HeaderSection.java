@@ -19,7 +19,7 @@ import java.util.List;
  * <p>Header sections beyond {@link #MAX_BYTES} are read only that far: the rest is left to the
  * body, written as it is and never matched.
  */
-final class HeaderSection {
+public final class HeaderSection {
     static final int MAX_BYTES = 1024 * 1024;
 
     private final List<RawField> fields;
@@ -36,7 +36,7 @@ final class HeaderSection {
      * Reads the header section from the start of {@code message}. The stream may be read beyond
      * the section: whoever needs the body skips {@link #length()} bytes of a fresh stream.
      */
-    static HeaderSection read(InputStream message) throws IOException {
+    public static HeaderSection read(InputStream message) throws IOException {
         List<RawField> fields = new ArrayList<>();
         ByteArrayOutputStream field = new ByteArrayOutputStream();
         long fieldsLength = 0;
@@ -84,6 +84,19 @@ final class HeaderSection {
     /** The empty line that ended the section as received ({@code CRLF} or {@code LF}); empty if none. */
     byte[] separator() {
         return separator;
+    }
+
+    /** The section as it was read: its fields, then the empty line that ended it, if any. */
+    public byte[] bytes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) length);
+        fields.forEach(field -> out.writeBytes(field.bytes()));
+        out.writeBytes(separator);
+        return out.toByteArray();
+    }
+
+    /** Whether an empty line ended the section (not the end of the message, nor {@link #MAX_BYTES}). */
+    public boolean ended() {
+        return separator.length > 0;
     }
 
     /** Bytes from the start of the message to the first byte of the body. */
