@@ -175,6 +175,13 @@ class OutboundIdentityIT {
         assertTrue(path(forwarded.mailFrom()).startsWith("SRS0="), forwarded.mailFrom());
         assertTrue(!forwarded.data().contains("DKIM-Signature:"), "a local From from outside is never signed: " + forwarded.data());
         assertTrue(server.log().contains("rewritten to SRS0="));
+
+        String hidden = forged.replace("From: ceo@example.com", "From: billing@attacker.test, ceo@example.com")
+            .replace("<forged-ceo@attacker.test>", "<forged-second@attacker.test>");
+        assertTrue(Python.send(server, "127.0.0.7", "mx.attacker.test", "x@attacker.test", List.of("fwd@example.com"), hidden)
+            .startsWith("DATA 250"));
+        assertTrue(!receivedWith("<forged-second@attacker.test>").data().contains("DKIM-Signature:"),
+            "a local address second in From is a forgery too");
     }
 
     @Test

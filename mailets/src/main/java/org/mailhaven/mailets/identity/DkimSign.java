@@ -10,9 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.mail.Address;
 import javax.mail.MessagingException;
-import javax.mail.internet.InternetAddress;
 
 import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
@@ -24,6 +22,7 @@ import org.mailhaven.core.dkim.DkimKey;
 import org.mailhaven.core.dkim.DkimKeyStore;
 import org.mailhaven.core.dkim.MessageSigner;
 import org.mailhaven.core.dns.Dns;
+import org.mailhaven.core.message.Authors;
 import org.mailhaven.core.message.MessageIds;
 import org.mailhaven.core.message.Reception;
 import org.mailhaven.core.message.VerbatimMail;
@@ -41,14 +40,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Which domain signs:
  * <ul>
- * <li>the domain of the From field, when it is local and the mail is ours: sent by a client
- * that logged in or is in {@code relay.networks}, or made by the server itself (bounces,
- * vacation replies). Mail from outside that claims a local From is never signed as that domain:
- * a forward would otherwise turn a forgery into mail that passes DMARC.</li>
+ * <li>the domain of the From field's single author ({@link Authors#single}, what DMARC judges),
+ * when it is local and the mail is ours: sent by a client that logged in or is in
+ * {@code relay.networks}, or made by the server itself (bounces, vacation replies).</li>
  * <li>otherwise the domain of the envelope sender when it is local and the mail is ours, or was
  * forwarded and its sender rewritten by {@link SrsRewrite} into an address of ours.</li>
  * </ul>
- * Mail from outside with a local From is not signed at all, forwarded or not.
+ * Mail from outside with a local address anywhere in From is not signed at all, forwarded or
+ * not: a forward would otherwise turn a forgery into mail that passes DMARC.
  * Mail of a domain without a key leaves unsigned, which is logged once per domain. A message
  * that cannot be signed (it cannot be parsed) leaves unsigned with a warning: never held back.
  *
@@ -72,12 +71,8 @@ public class DkimSign extends GenericMailet {
     private Administration administration;
 
     public DkimSign() {
-        this(DkimKeyStore.installed(), Clock.systemUTC());
-    }
-
-    DkimSign(DkimKeyStore keys, Clock clock) {
-        this.keys = keys;
-        this.signer = new MessageSigner(clock);
+        this.keys = DkimKeyStore.installed();
+        this.signer = new MessageSigner(Clock.systemUTC());
     }
 
     @Override
@@ -129,32 +124,23 @@ public class DkimSign extends GenericMailet {
             signing.stream().map(DkimKey::selector).toList());
     }
 
-    private Optional<String> signingDomain(Mail mail) {
+    private Optional<String> signingDomain(Mail mail) throws MessagingException {
         Optional<Reception> reception = Reception.of(mail);
         boolean ours = reception.isEmpty() || reception.get().trusted();
-        Optional<String> from = fromDomain(mail);
-        if (from.isPresent() && isLocal(from.get())) {
-            // A local From on mail from outside is a forgery (or a forward of one): never ours to sign.
-            return ours ? from : Optional.empty();
+        if (Authors.all(mail.getMessage()).stream().anyMatch(this::isLocal)) {
+            if (!ours) {
+                // A local author on mail from outside is a forgery (or a forward of one): never ours to sign.
+                return Optional.empty();
+            }
+            Optional<String> author = Authors.single(mail.getMessage()).filter(this::isLocal);
+            if (author.isPresent()) {
+                return author;
+            }
         }
         Optional<String> sender = mail.getMaybeSender().asOptional().map(MailAddress::getDomain).map(Domain::asString)
             .map(name -> name.toLowerCase(Locale.ROOT)).filter(this::isLocal);
         boolean forwarded = mail.getAttribute(SrsRewrite.REWRITTEN).isPresent();
         return ours || forwarded ? sender : Optional.empty();
-    }
-
-    /** The domain of the first address of From; none when From is missing or not an address. */
-    private static Optional<String> fromDomain(Mail mail) {
-        try {
-            Address[] from = mail.getMessage().getFrom();
-            if (from == null || from.length == 0 || !(from[0] instanceof InternetAddress address)
-                    || address.getAddress() == null || address.getAddress().lastIndexOf('@') < 0) {
-                return Optional.empty();
-            }
-            return Optional.of(address.getAddress().substring(address.getAddress().lastIndexOf('@') + 1).toLowerCase(Locale.ROOT));
-        } catch (MessagingException e) {
-            return Optional.empty();
-        }
     }
 
     private boolean isLocal(String name) {

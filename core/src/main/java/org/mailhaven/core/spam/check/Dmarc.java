@@ -8,12 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
-import javax.mail.internet.InternetAddress;
-import javax.mail.internet.MimeMessage;
 
 import org.mailhaven.core.config.ParameterSpec;
 import org.mailhaven.core.config.Parameters;
 import org.mailhaven.core.dns.Dns;
+import org.mailhaven.core.message.Authors;
 import org.mailhaven.core.spam.AuthResult;
 import org.mailhaven.core.spam.CheckContext;
 import org.mailhaven.core.spam.CheckResult;
@@ -72,7 +71,7 @@ public final class Dmarc implements SpamCheckType {
 
         @Override
         public CheckResult run(Evidence evidence) throws IOException {
-            Optional<String> from = evidence.message().flatMap(Check::fromDomain);
+            Optional<String> from = evidence.message().flatMap(Authors::single);
             if (from.isEmpty()) {
                 return CheckResult.NOTHING;
             }
@@ -143,24 +142,6 @@ public final class Dmarc implements SpamCheckType {
                 return name.isUnderPublicSuffix() ? name.topPrivateDomain().toString() : domain;
             } catch (IllegalArgumentException | IllegalStateException e) {
                 return domain;
-            }
-        }
-
-        /** The domain of the single author in From:; none if there is no From or several (RFC 7489 6.6.1). */
-        private static Optional<String> fromDomain(MimeMessage message) {
-            try {
-                String[] from = message.getHeader("From");
-                if (from == null || from.length != 1) {
-                    return Optional.empty();
-                }
-                InternetAddress[] addresses = InternetAddress.parseHeader(from[0], false);
-                if (addresses.length != 1 || addresses[0].getAddress() == null || !addresses[0].getAddress().contains("@")) {
-                    return Optional.empty();
-                }
-                String address = addresses[0].getAddress();
-                return Optional.of(address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT));
-            } catch (MessagingException e) {
-                return Optional.empty();
             }
         }
     }
