@@ -59,16 +59,14 @@ final class DomainZone {
     }
 
     /** The client services of RFC 6186/8314 (and ManageSieve, RFC 5804) and the listener behind each. */
-    private static final Map<String, Listener> SERVICES = Map.of(
-        "_submissions._tcp", Listener.SMTPS,
-        "_submission._tcp", Listener.SUBMISSION,
-        "_imaps._tcp", Listener.IMAPS,
-        "_imap._tcp", Listener.IMAP,
-        "_pop3s._tcp", Listener.POP3S,
-        "_pop3._tcp", Listener.POP3,
-        "_sieve._tcp", Listener.MANAGESIEVE);
-    private static final List<String> SERVICE_ORDER = List.of("_submissions._tcp", "_submission._tcp", "_imaps._tcp",
-        "_imap._tcp", "_pop3s._tcp", "_pop3._tcp", "_sieve._tcp");
+    private static final List<Map.Entry<String, Listener>> SERVICES = List.of(
+        Map.entry("_submissions._tcp", Listener.SMTPS),
+        Map.entry("_submission._tcp", Listener.SUBMISSION),
+        Map.entry("_imaps._tcp", Listener.IMAPS),
+        Map.entry("_imap._tcp", Listener.IMAP),
+        Map.entry("_pop3s._tcp", Listener.POP3S),
+        Map.entry("_pop3._tcp", Listener.POP3),
+        Map.entry("_sieve._tcp", Listener.MANAGESIEVE));
 
     private DomainZone() {
     }
@@ -105,9 +103,9 @@ final class DomainZone {
         zone.add(Entry.advice("Reports of TLS failures of servers sending to " + domain + " (RFC 8460):"));
         zone.add(Entry.record("_smtp._tls." + domain, "TXT", "v=TLSRPTv1; rua=mailto:postmaster@" + domain));
         zone.add(Entry.advice("Where mail clients find the server (RFC 6186, RFC 8314; \"0 0 0 .\" = not offered):"));
-        for (String service : SERVICE_ORDER) {
-            Listener listener = SERVICES.get(service);
-            zone.add(Entry.record(service + "." + domain, "SRV", settings.enabled(listener)
+        for (Map.Entry<String, Listener> service : SERVICES) {
+            Listener listener = service.getValue();
+            zone.add(Entry.record(service.getKey() + "." + domain, "SRV", settings.enabled(listener)
                 ? "0 1 " + settings.port(listener) + " " + host + "." : "0 0 0 ."));
         }
         if (settings.enabled(Listener.HTTPS)) {

@@ -251,7 +251,7 @@ enum ExtraCommand {
         @Override
         String run(JmxConnection jmx, List<String> args, Settings settings) throws Exception {
             Path file = Path.of(args.get(2));
-            if (!Files.isRegularFile(file) || Files.size(file) > 64 * 1024) {
+            if (!Files.isRegularFile(file) || Files.size(file) > DkimKeysMBean.MAX_PEM) {
                 throw new IllegalArgumentException(args.get(2) + " is not a PEM key file");
             }
             String row = dkim(jmx).importKey(args.get(0), args.get(1), Files.readString(file, StandardCharsets.US_ASCII));

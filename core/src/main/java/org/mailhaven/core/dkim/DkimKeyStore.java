@@ -114,8 +114,7 @@ public final class DkimKeyStore {
             }
         }
         for (String selector : selectors) {
-            chosen.add(keys.stream().filter(key -> key.selector().equals(selector.toLowerCase(Locale.ROOT))).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(name + " has no DKIM key " + selector)));
+            chosen.add(named(name, keys, selector));
         }
         if (chosen.isEmpty()) {
             throw new IllegalArgumentException("every DKIM key of " + name + " signs already");
@@ -146,8 +145,7 @@ public final class DkimKeyStore {
     /** Deletes a key that no longer signs. */
     public synchronized void retire(String domain, String selector) throws IOException {
         String name = domainName(domain);
-        DkimKey key = keys(name).stream().filter(candidate -> candidate.selector().equals(selector.toLowerCase(Locale.ROOT)))
-            .findFirst().orElseThrow(() -> new IllegalArgumentException(name + " has no DKIM key " + selector));
+        DkimKey key = named(name, keys(name), selector);
         if (key.signing()) {
             throw new IllegalArgumentException(key.recordName() + " still signs: activate another "
                 + key.algorithm().tag + " key first");
@@ -173,7 +171,13 @@ public final class DkimKeyStore {
             throw new IllegalArgumentException("an RSA key of fewer than 1024 bits is refused by verifiers (RFC 8301)");
         }
         write(name, checkedSelector, key);
-        return keys(name).stream().filter(candidate -> candidate.selector().equals(checkedSelector)).findFirst().orElseThrow();
+        return named(name, keys(name), checkedSelector);
+    }
+
+    /** The key of {@code keys} with this selector (in any case), or the error the administrator sees. */
+    private static DkimKey named(String domain, List<DkimKey> keys, String selector) {
+        return keys.stream().filter(key -> key.selector().equals(selector.toLowerCase(Locale.ROOT))).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException(domain + " has no DKIM key " + selector));
     }
 
     /** Every key of a domain, signing ones first, then the newest first. */

@@ -6,6 +6,8 @@ import java.util.List;
 /** The DKIM keys of the local domains, for bin/james-cli (DkimKeys, RotateDkimKey, ...). */
 public interface DkimKeysMBean {
     String NAME = "org.mailhaven:type=dkim";
+    /** The most a PEM private key may be: a few kilobytes are, anything much bigger is not one. */
+    int MAX_PEM = 64 * 1024;
 
     /** One tab-separated row per key: selector, algorithm, created, signing or not, the DNS name and record. */
     List<String> keys(String domain) throws IOException;

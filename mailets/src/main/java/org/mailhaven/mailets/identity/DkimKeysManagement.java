@@ -18,8 +18,6 @@ import org.mailhaven.core.dns.Tags;
  */
 final class DkimKeysManagement implements DkimKeysMBean {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
-    /** A PEM key is a few kilobytes; anything much bigger is not one. */
-    private static final int MAX_PEM = 64 * 1024;
 
     private final DkimKeyStore store;
     private final Predicate<String> local;

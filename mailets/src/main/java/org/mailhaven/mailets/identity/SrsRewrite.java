@@ -54,16 +54,8 @@ public class SrsRewrite extends GenericMailet {
     public static final AttributeName REWRITTEN = AttributeName.of("org.mailhaven.srs.original-sender");
     private static final Logger LOGGER = LoggerFactory.getLogger(SrsRewrite.class);
 
-    private final Srs srs;
+    private final Srs srs = Srs.installed();
     private Optional<String> domain = Optional.empty();
-
-    public SrsRewrite() {
-        this(Srs.installed());
-    }
-
-    SrsRewrite(Srs srs) {
-        this.srs = srs;
-    }
 
     @Override
     public void init() throws MessagingException {
